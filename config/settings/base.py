@@ -1,0 +1,111 @@
+"""Settings shared by every environment; dev, test and production import this and override.
+
+The environment is read here and only here.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+ENV = os.environ
+
+SECRET_KEY = ENV.get("DJANGO_SECRET_KEY", "")
+DEBUG = ENV.get("DJANGO_DEBUG", "") == "1"
+ALLOWED_HOSTS = [h for h in ENV.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "haystack",
+    "gazette",
+    "policies",
+    "search",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# The quick start runs on SQLite in the project folder; PostgreSQL is the real database
+# and is chosen with DATABASE_URL=postgres://user@host:port/name.
+DATABASES = {
+    "default": dj_database_url.parse(
+        ENV.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "var" / "static"
+
+# Uploaded gazettes are kept as bytes in the database (ImportRecord.data), never as
+# user-named files; this caps one upload.
+GONGBAO_MAX_UPLOAD_BYTES = int(ENV.get("GONGBAO_MAX_UPLOAD_BYTES", str(60 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = GONGBAO_MAX_UPLOAD_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Search: haystack over Whoosh with jieba (see search/analyzers.py). The index lives in
+# var/ unless GONGBAO_INDEX_DIR says otherwise; jieba's cache goes beside it.
+GONGBAO_INDEX_DIR = Path(ENV.get("GONGBAO_INDEX_DIR", str(BASE_DIR / "var" / "whoosh_index")))
+GONGBAO_JIEBA_CACHE = Path(ENV.get("GONGBAO_JIEBA_CACHE", str(BASE_DIR / "var" / "jieba.cache")))
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "PATH": str(GONGBAO_INDEX_DIR),
+    },
+}
+# Index explicitly after an import commits (gazette.services), never per save.
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"gazette": {"handlers": ["console"], "level": "INFO"}},
+}

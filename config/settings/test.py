@@ -1,0 +1,31 @@
+"""Test settings: PostgreSQL always (never SQLite), a fast password hasher, a fixed key."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import ENV
+
+# Tests run on the real database; conftest.py fails loudly if it cannot be reached.
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": ENV.get("GONGBAO_TEST_DB_NAME", "gongbao"),
+        "USER": ENV.get("PGUSER", "postgres"),
+        "PASSWORD": ENV.get("PGPASSWORD", ""),
+        "HOST": ENV.get("PGHOST", "127.0.0.1"),
+        "PORT": ENV.get("PGPORT", "5432"),
+        "TEST": {"NAME": ENV.get("GONGBAO_TEST_DB_NAME", "test_gongbao")},
+    }
+}
+# Tests need a key but no secret.
+SECRET_KEY = "test-only-key"
+# Hashing passwords slowly only slows the suite.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each test session gets its own index; conftest points tests at a per-test temp dir.
+GONGBAO_INDEX_DIR = __import__("pathlib").Path(tempfile.mkdtemp(prefix="gongbao-index-"))
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "PATH": str(GONGBAO_INDEX_DIR),
+    },
+}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GazetteConfig(AppConfig):
+    name = "gazette"
+    verbose_name = "公报"

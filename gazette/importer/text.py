@@ -1,0 +1,185 @@
+"""Text normalisation shared by every importer step.
+
+One place for: decoding uploaded bytes, full-width/half-width and whitespace clean-up,
+removing spaces a PDF converter left between Chinese characters, Markdown residue,
+文号 normalisation and Chinese dates.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+import unicodedata
+
+from .errors import GazetteFileError
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+# Chinese punctuation a stray space may sit next to: 。，、；：？！“”‘’（）《》〔〕【】—…·
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f\uff3b-\uff3d\u2018-\u201d\u2014\u2026\u00b7"
+
+# "贺州市人民政府关于 市长副市长工作分工调整的通知" — a space left where a title line broke.
+SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000\u00a0]+(?=[{CJK}{CJK_PUNCT}])")
+
+# Brackets a 文号 year may be written in: 〔2018〕 [2018] (2018) 【2018】 ［2018］ （2018） 〖2018〗
+YEAR_OPEN = "〔\\[(【［（〖｛{"
+YEAR_CLOSE = "〕\\])】］）〗｝}"
+# 贺政办发〔2018〕139号, 贺政办发[2018]139号, 贺政办发 2018 139号, 柳政办〔2023〕10号, 桂政发〔2019〕 5 号
+DOC_NUMBER = re.compile(
+    rf"(?P<code>[{CJK}A-Za-z]{{1,14}}?)\s*"
+    rf"(?:[{YEAR_OPEN}]\s*(?P<year>(?:19|20)\d\d)\s*[{YEAR_CLOSE}]|\s+(?P<year2>(?:19|20)\d\d)\s+)"
+    r"\s*第?\s*(?P<seq>\d{1,5})\s*号"
+)
+
+# 2019年2月27日, 2023 年 12 月 24 日
+DATE_ARABIC = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# 二〇一九年二月二十七日, 二○一八年十二月三十一日
+DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+# Markdown residue from other converters: **bold**, \_ escapes, <p> and <br> inside table cells.
+MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+HTML_BREAK = re.compile(r"<\s*(?:br|/?p)\s*/?\s*>", re.IGNORECASE)
+HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def decode_bytes(data: bytes, *, name: str = "file") -> str:
+    """Decode an uploaded gazette: UTF-8 (with or without BOM), UTF-16, then GB18030.
+
+    Raises GazetteFileError if the file is empty, binary, or in none of these encodings.
+    """
+    if not data or not data.strip():
+        raise GazetteFileError(f"{name}: the file is empty")
+    candidates: list[str] = []
+    if data.startswith(codecs.BOM_UTF8):
+        candidates.append("utf-8-sig")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates.append("utf-16")
+    elif data[:4000].count(b"\x00") > len(data[:4000]) // 4:
+        # UTF-16 without a BOM: every other byte of ASCII text is NUL.
+        candidates.extend(["utf-16-le", "utf-16-be"] if data[1:2] == b"\x00" else ["utf-16-be", "utf-16-le"])
+    candidates.extend(["utf-8", "gb18030"])
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            continue
+        return text
+    raise GazetteFileError(
+        f"{name}: not a text file in UTF-8, UTF-16 or GB18030 (binary data or an unknown encoding)"
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    """True if decoded text is mostly control characters or unassigned code points."""
+    sample = text[:20000]
+    if "\x00" in sample:
+        return True
+    bad = sum(
+        1
+        for ch in sample
+        if (unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t\f\v")
+    )
+    return bad > max(8, len(sample) // 200)
+
+
+def normalise_line(line: str) -> str:
+    """Clean one line of converter output for reading and matching.
+
+    Folds ASCII-range full-width letters and digits to half-width (Ｂ→B, ２０１８→2018) but keeps
+    Chinese punctuation as published; turns ideographic and no-break spaces into plain
+    spaces; removes zero-width characters, Markdown bold and escapes, and the spaces a
+    converter left between Chinese characters; trims the line.
+    """
+    line = line.translate(ZERO_WIDTH)
+    line = "".join(_fold_width(ch) for ch in line)
+    line = line.replace("\u3000", " ").replace("\u00a0", " ")
+    line = MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line)
+    line = MD_ESCAPE.sub(r"\1", line)
+    line = SPACE_BETWEEN_CJK.sub("", line)
+    return line.strip()
+
+
+def _fold_width(ch: str) -> str:
+    code = ord(ch)
+    # Full-width digits and Latin letters only; punctuation such as （）：，stays Chinese.
+    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+        return chr(code - 0xFEE0)
+    return ch
+
+
+def clean_cell(cell: str) -> str:
+    """Plain text of a table cell: <p>/<br> become line breaks, other tags go, lines normalised."""
+    cell = HTML_BREAK.sub("\n", cell)
+    cell = HTML_TAG.sub("", cell)
+    lines = [normalise_line(part) for part in cell.split("\n")]
+    return "\n".join(part for part in lines if part)
+
+
+def join_wrapped(parts: list[str]) -> str:
+    """Join hard-wrapped pieces of one paragraph: no space between Chinese, one between Latin words."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if out and re.match(r"[A-Za-z0-9]", part[:1]) and re.search(r"[A-Za-z0-9.,;:]$", out):
+            out += " " + part
+        else:
+            out += part
+    return normalise_line(out) if out else ""
+
+
+def normalise_doc_number(text: str) -> str | None:
+    """The first 文号 in text written canonically as 贺政办发〔2018〕139号, or None."""
+    parts = split_doc_number(text)
+    if not parts:
+        return None
+    code, year, seq = parts
+    return f"{code}〔{year}〕{seq}号"
+
+
+def split_doc_number(text: str) -> tuple[str, int, int] | None:
+    """(office code, year, sequence) of the first 文号 in text, or None."""
+    match = DOC_NUMBER.search(normalise_line(text))
+    if not match:
+        return None
+    year = match.group("year") or match.group("year2")
+    return match.group("code"), int(year), int(match.group("seq"))
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first Chinese date in text (2019年2月27日 or 二〇一九年二月二十七日), or None."""
+    match = DATE_ARABIC.search(text)
+    if match:
+        return _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    match = DATE_CHINESE.search(text)
+    if match:
+        year = int("".join(str(CN_DIGITS[c]) for c in match.group(1)))
+        return _safe_date(year, chinese_number(match.group(2)), chinese_number(match.group(3)))
+    return None
+
+
+def chinese_number(text: str) -> int:
+    """Value of a small Chinese numeral (一 … 九十九): 十二 → 12, 二十七 → 27."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
+    value = 0
+    for ch in text:
+        value = value * 10 + CN_DIGITS.get(ch, 0)
+    return value
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

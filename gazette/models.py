@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+
+
+class Gazette(models.Model):
+    """A publication: a city's government gazette, or a policy compilation (汇编)."""
+
+    class Kind(models.TextChoices):
+        GAZETTE = "gazette", "政府公报"
+        COMPILATION = "compilation", "政策汇编"
+
+    name = models.CharField("名称", max_length=200, unique=True)
+    city = models.CharField("城市/机关", max_length=100, blank=True, help_text="如 贺州市；部门名称按城市区分")
+    publisher = models.CharField("编印单位", max_length=200, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.GAZETTE)
+
+    class Meta:
+        verbose_name = "公报"
+        verbose_name_plural = "公报"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("gazette:gazette-detail", args=[self.pk])
+
+
+class IssueQuerySet(models.QuerySet):
+    def latest_first(self) -> IssueQuerySet:
+        return self.order_by("-published", "-year", "-number", "-pk")
+
+    def with_counts(self) -> IssueQuerySet:
+        return self.annotate(document_count=Count("documents", distinct=True))
+
+
+class Issue(models.Model):
+    """One issue of a gazette (第N期) or one compilation file."""
+
+    gazette = models.ForeignKey(Gazette, on_delete=models.PROTECT, related_name="issues", verbose_name="公报")
+    year = models.PositiveIntegerField("年份", null=True, blank=True)
+    number = models.PositiveIntegerField("期号", null=True, blank=True, help_text="第N期")
+    total_number = models.PositiveIntegerField("总期号", null=True, blank=True, help_text="总第M期")
+    published = models.DateField("出版日期", null=True, blank=True)
+    source = models.OneToOneField(
+        "ImportRecord", on_delete=models.PROTECT, null=True, blank=True, related_name="issue", verbose_name="来源文件"
+    )
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "期"
+        verbose_name_plural = "期"
+        ordering = ["-published", "-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gazette", "year", "number"],
+                condition=Q(number__isnull=False),
+                name="issue_unique_number_per_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gazette.name} {self.label}"
+
+    @property
+    def label(self) -> str:
+        parts = []
+        if self.year:
+            parts.append(f"{self.year}年")
+        if self.number:
+            parts.append(f"第{self.number}期")
+        if self.total_number:
+            parts.append(f"（总第{self.total_number}期）")
+        return "".join(parts) or (self.published.isoformat() if self.published else f"#{self.pk}")
+
+    def get_absolute_url(self) -> str:
+        return reverse("gazette:issue-detail", args=[self.pk])
+
+
+class DocumentQuerySet(models.QuerySet):
+    def in_issue(self, issue: Issue) -> DocumentQuerySet:
+        return self.filter(issue=issue).order_by("order")
+
+    def with_issue(self) -> DocumentQuerySet:
+        return self.select_related("issue", "issue__gazette")
+
+    def with_tasks(self) -> DocumentQuerySet:
+        from policies.models import Task
+
+        return self.prefetch_related(
+            Prefetch("tasks", queryset=Task.objects.with_departments().order_by("order"))
+        )
+
+    def by_doc_number(self, doc_number: str) -> DocumentQuerySet:
+        from .importer import split_doc_number
+
+        parts = split_doc_number(doc_number)
+        if not parts:
+            return self.none()
+        code, year, seq = parts
+        return self.filter(doc_code=code, doc_year=year, doc_seq=seq)
+
+
+class Document(models.Model):
+    """A document published in an issue, with its body stored as ordered blocks."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="documents", verbose_name="期")
+    order = models.PositiveIntegerField("顺序")
+    section = models.CharField("栏目", max_length=200, blank=True)
+    title = models.TextField("标题")
+    doc_number = models.CharField("文号", max_length=100, blank=True, db_index=True)
+    doc_code = models.CharField("发文机关代字", max_length=50, blank=True)
+    doc_year = models.PositiveIntegerField("文号年份", null=True, blank=True)
+    doc_seq = models.PositiveIntegerField("文号序号", null=True, blank=True)
+    issuer = models.CharField("发文机关", max_length=200, blank=True)
+    date = models.DateField("成文日期", null=True, blank=True)
+    page = models.PositiveIntegerField("页码", null=True, blank=True)
+    recipients = models.TextField("主送", blank=True)
+    signature = models.CharField("落款", max_length=200, blank=True)
+    attachments = models.JSONField("附件", default=list, blank=True)
+    region = models.CharField("地区", max_length=100, blank=True)
+    source_url = models.URLField("来源网址", max_length=500, blank=True)
+    is_fragment = models.BooleanField("残篇", default=False, help_text="不属于任何条目的文字，保留备查")
+    # [{"kind": "heading"|"paragraph"|"table", "text": str, "level": int|None, "rows": [[str]]}]
+    blocks = models.JSONField("正文结构", default=list)
+    body = models.TextField("正文纯文本", blank=True, help_text="由正文结构生成")
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文件"
+        verbose_name_plural = "文件"
+        ordering = ["issue", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "order"], name="document_unique_order"),
+        ]
+        indexes = [models.Index(fields=["doc_code", "doc_year", "doc_seq"], name="document_doc_number_parts")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.doc_number}）" if self.doc_number else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("gazette:document-detail", args=[self.pk])
+
+
+class DocumentLink(models.Model):
+    """A relation between two documents: one cites the other, or one is the other's attachment."""
+
+    class Kind(models.TextChoices):
+        CITES = "cites", "引用"
+        ATTACHMENT = "attachment", "附件即为"
+        SAME = "same", "同一文件"
+
+    source = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="links_out", verbose_name="文件")
+    target = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="links_in", verbose_name="关联文件")
+    kind = models.CharField("关系", max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = "文件关联"
+        verbose_name_plural = "文件关联"
+        constraints = [models.UniqueConstraint(fields=["source", "target", "kind"], name="document_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target} ({self.get_kind_display()})"
+
+
+class ImportRecord(models.Model):
+    """Every uploaded gazette file, kept with its bytes, whoever imported it and the outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "处理中"
+        IMPORTED = "imported", "已导入"
+        UNCHANGED = "unchanged", "未变更（重复文件）"
+        FAILED = "failed", "失败"
+
+    file_name = models.CharField("文件名", max_length=255)
+    data = models.BinaryField("原始文件")
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="导入人"
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    messages = models.JSONField("消息", default=list, blank=True)
+    error = models.TextField("错误", blank=True)
+    documents_created = models.PositiveIntegerField("新建文件数", default=0)
+    documents_linked = models.PositiveIntegerField("关联已有文件数", default=0)
+
+    class Meta:
+        verbose_name = "导入记录"
+        verbose_name_plural = "导入记录"
+        ordering = ["-created_at"]
+        constraints = [
+            # One successful import per file content: a second import of the same bytes is
+            # recorded as unchanged, and two at once cannot both land.
+            models.UniqueConstraint(
+                fields=["sha256"], condition=Q(status="imported"), name="import_unique_imported_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

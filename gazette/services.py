@@ -1,0 +1,240 @@
+"""Writes that touch several models: importing a gazette file, linking documents."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from policies.services import document_tasks_save
+
+from .importer import DocumentRecord, GazetteFileError, IssueRecord, decode_bytes, parse_gazette, split_doc_number
+from .models import Document, DocumentLink, Gazette, ImportRecord, Issue
+
+logger = logging.getLogger(__name__)
+
+# 贺州市人民政府公报 → 贺州市; 广西壮族自治区人民政府公报 → 广西壮族自治区
+CITY_FROM_NAME = re.compile(r"^(.+?(?:自治区|自治州|省|市|州|县|区|盟|旗))(?:人民政府|政府|公报)")
+# 《贺州市推进电子商务与快递物流协同发展实施方案》 inside a 关于印发…的通知 title
+QUOTED_TITLE = re.compile(r"《([^《》]{4,120})》")
+# 关于印发贺州市构建绿色金融体系实施方案的通知 → 贺州市构建绿色金融体系实施方案
+PRINTED_TITLE = re.compile(r"(?:印发|转发|公布)(.{4,120}?)的通知$")
+
+
+class ImportFailed(Exception):
+    """An import was refused; the message names the file and the problem. The upload is kept."""
+
+    def __init__(self, message: str, record: ImportRecord):
+        super().__init__(message)
+        self.record = record
+
+
+@dataclass
+class ImportOutcome:
+    record: ImportRecord
+    issue: Issue | None = None
+    created: list[Document] = field(default_factory=list)
+    linked: list[Document] = field(default_factory=list)
+    unchanged: bool = False
+    messages: list[str] = field(default_factory=list)
+
+
+def gazette_file_parse(*, file_name: str, data: bytes, gazette_name: str | None = None, year: int | None = None) -> IssueRecord:
+    """Decode and parse an uploaded file without touching the database (the dry run).
+
+    Raises GazetteFileError naming the file and the problem.
+    """
+    text = decode_bytes(data, name=file_name)
+    try:
+        record = parse_gazette(text)
+    except GazetteFileError as exc:
+        raise GazetteFileError(f"{file_name}: {exc}") from exc
+    if gazette_name:
+        record.gazette = gazette_name
+    if year and not record.year:
+        record.year = year
+    return record
+
+
+def gazette_file_import(
+    *,
+    file_name: str,
+    data: bytes,
+    user: AbstractBaseUser | None = None,
+    gazette_name: str | None = None,
+    year: int | None = None,
+    index: bool = True,
+) -> ImportOutcome:
+    """Keep the upload, parse it and save its issue, documents and tasks in one transaction.
+
+    The ImportRecord is committed first so the file and the outcome survive a failure.
+    Raises ImportFailed when the file cannot be imported; nothing else is written then.
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    record = ImportRecord.objects.create(
+        file_name=file_name[:255], data=data, size=len(data), sha256=sha, uploaded_by=user
+    )
+    outcome = ImportOutcome(record=record)
+    try:
+        parsed = gazette_file_parse(file_name=file_name, data=data, gazette_name=gazette_name, year=year)
+        with transaction.atomic():
+            _lock_file(sha)
+            previous = ImportRecord.objects.filter(sha256=sha, status=ImportRecord.Status.IMPORTED).first()
+            if previous:
+                outcome.unchanged = True
+                outcome.messages.append(
+                    f"{file_name}: 此文件已于 {timezone.localtime(previous.created_at):%Y-%m-%d %H:%M} 导入"
+                    f"（导入记录 #{previous.pk}），未作任何更改。"
+                )
+                _record_finish(record, ImportRecord.Status.UNCHANGED, outcome.messages)
+                return outcome
+            issue_save(parsed=parsed, record=record, outcome=outcome)
+            record.documents_created = len(outcome.created)
+            record.documents_linked = len(outcome.linked)
+            _record_finish(record, ImportRecord.Status.IMPORTED, parsed.warnings + outcome.messages)
+    except GazetteFileError as exc:
+        _record_fail(record, str(exc))
+        raise ImportFailed(str(exc), record) from exc
+    except IntegrityError as exc:
+        message = f"{file_name}: 与已有数据冲突，未导入（{_integrity_reason(exc)}）"
+        _record_fail(record, message)
+        raise ImportFailed(message, record) from exc
+    if index and outcome.created:
+        from search.indexing import documents_index
+
+        documents_index(document_ids=[doc.pk for doc in outcome.created])
+    return outcome
+
+
+def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutcome) -> None:
+    """Save a parsed issue: its gazette, issue, new documents, tasks and links to known documents."""
+    gazette = _gazette_for(parsed)
+    new_docs: list[tuple[DocumentRecord, Document | None]] = []
+    for doc in parsed.documents:
+        existing = _existing_document(doc, gazette)
+        if existing:
+            outcome.linked.append(existing)
+            outcome.messages.append(f"《{doc.title}》已在知识库中（{existing.issue}），已关联，未重复导入。")
+        new_docs.append((doc, existing))
+    to_create = [doc for doc, existing in new_docs if existing is None]
+    if not to_create:
+        return
+    if parsed.number is not None and Issue.objects.filter(gazette=gazette, year=parsed.year, number=parsed.number).exists():
+        raise GazetteFileError(
+            f"{record.file_name}: {gazette.name} {parsed.year}年第{parsed.number}期已存在（来自另一个文件），未导入"
+        )
+    issue = Issue.objects.create(
+        gazette=gazette,
+        year=parsed.year,
+        number=parsed.number,
+        total_number=parsed.total_number,
+        published=parsed.published,
+        source=record,
+    )
+    outcome.issue = issue
+    for order, doc in enumerate(to_create, start=1):
+        document = Document.objects.create(issue=issue, order=order, **_document_fields(doc))
+        document_tasks_save(document=document, tasks=doc.tasks, city=gazette.city)
+        outcome.created.append(document)
+    document_links_update(documents=outcome.created)
+
+
+def document_links_update(*, documents: list[Document]) -> None:
+    """Link new documents to documents already known: the attachment a standalone file is, and 文号 cited."""
+    for document in documents:
+        for attachment in document.attachments:
+            for standalone in Document.objects.filter(title=attachment, doc_number="").exclude(pk=document.pk):
+                DocumentLink.objects.get_or_create(source=document, target=standalone, kind=DocumentLink.Kind.ATTACHMENT)
+
+
+def _gazette_for(parsed: IssueRecord) -> Gazette:
+    name = parsed.gazette or "未分类文件"
+    city_match = CITY_FROM_NAME.match(name)
+    gazette, _ = Gazette.objects.get_or_create(
+        name=name,
+        defaults={
+            "kind": parsed.kind,
+            "publisher": parsed.publisher or "",
+            "city": city_match.group(1) if city_match else "",
+        },
+    )
+    return gazette
+
+
+def _existing_document(doc: DocumentRecord, gazette: Gazette) -> Document | None:
+    """The document already in the knowledge base that this parsed document is, if any."""
+    if doc.fragment:
+        return None
+    if doc.doc_number:
+        return Document.objects.by_doc_number(doc.doc_number).with_issue().first()
+    if doc.source_url:
+        return Document.objects.filter(source_url=doc.source_url, title=doc.title).with_issue().first()
+    # A file holding one plan that was published as another document's attachment.
+    candidates = Document.objects.filter(
+        Q(attachments__contains=[doc.title]) | Q(title__contains=f"《{doc.title}》") | Q(title__contains=f"印发{doc.title}的通知")
+    ) if connection.vendor == "postgresql" else Document.objects.filter(
+        Q(title__contains=f"《{doc.title}》") | Q(title__contains=f"印发{doc.title}的通知")
+    )
+    return candidates.with_issue().first()
+
+
+def _document_fields(doc: DocumentRecord) -> dict:
+    parts = split_doc_number(doc.doc_number) if doc.doc_number else None
+    return {
+        "section": doc.section or "",
+        "title": doc.title,
+        "doc_number": doc.doc_number or "",
+        "doc_code": parts[0] if parts else "",
+        "doc_year": parts[1] if parts else None,
+        "doc_seq": parts[2] if parts else None,
+        "issuer": doc.issuer or "",
+        "date": doc.date,
+        "page": doc.page,
+        "recipients": doc.recipients or "",
+        "signature": doc.signature or "",
+        "attachments": list(doc.attachments),
+        "region": doc.region or "",
+        "source_url": doc.source_url or "",
+        "is_fragment": doc.fragment,
+        "blocks": [
+            {"kind": b.kind, "text": b.text, "level": b.level, "rows": b.rows} for b in doc.blocks
+        ],
+        "body": doc.body,
+    }
+
+
+def _lock_file(sha: str) -> None:
+    """Serialise imports of the same file content: the second waits, then sees the first's result."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(sha[:15], 16)])
+
+
+def _record_finish(record: ImportRecord, status: str, messages: list[str]) -> None:
+    record.status = status
+    record.messages = list(messages)
+    record.finished_at = timezone.now()
+    record.save(update_fields=["status", "messages", "finished_at", "documents_created", "documents_linked"])
+
+
+def _record_fail(record: ImportRecord, message: str) -> None:
+    logger.warning("import failed: %s", message)
+    ImportRecord.objects.filter(pk=record.pk).update(
+        status=ImportRecord.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+    record.refresh_from_db()
+
+
+def _integrity_reason(exc: IntegrityError) -> str:
+    text = str(exc)
+    if "import_unique_imported_file" in text:
+        return "同一文件正被另一次导入处理"
+    if "issue_unique_number_per_year" in text:
+        return "该期已存在"
+    return text.splitlines()[0][:200]

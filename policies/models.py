@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+
+
+class Department(models.Model):
+    """A government body of one city (市商务局 of 贺州 is not 市商务局 of 柳州)."""
+
+    city = models.CharField("城市", max_length=100, blank=True)
+    name = models.CharField("名称", max_length=200)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["city", "name"]
+        constraints = [models.UniqueConstraint(fields=["city", "name"], name="department_unique_per_city")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.city}）" if self.city else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:department-detail", args=[self.pk])
+
+
+class DepartmentAlias(models.Model):
+    """Another name of a body: an abbreviation (市发改委), a former name, or a parenthesised alias.
+
+    Admins edit this table; the importer maps aliases to their department. An alias with
+    an empty city applies to every city.
+    """
+
+    city = models.CharField("城市", max_length=100, blank=True, help_text="留空表示适用于所有城市")
+    alias = models.CharField("别名", max_length=200)
+    canonical = models.CharField("规范名称", max_length=200, help_text="如 市发展改革委")
+
+    class Meta:
+        verbose_name = "单位别名"
+        verbose_name_plural = "单位别名"
+        ordering = ["city", "alias"]
+        constraints = [models.UniqueConstraint(fields=["city", "alias"], name="department_alias_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.canonical}"
+
+
+class TaskQuerySet(models.QuerySet):
+    def with_departments(self) -> TaskQuerySet:
+        return self.prefetch_related(
+            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("department").order_by("role", "order"))
+        )
+
+    def with_document(self) -> TaskQuerySet:
+        return self.select_related("document", "document__issue", "document__issue__gazette")
+
+    def for_department(self, department: Department, role: str | None = None) -> TaskQuerySet:
+        filters = {"assignments__department": department}
+        if role:
+            filters["assignments__role"] = role
+        return self.filter(**filters).distinct()
+
+
+class Task(models.Model):
+    """A task assignment read from a plan: what, who leads, who supports, by when."""
+
+    document = models.ForeignKey("gazette.Document", on_delete=models.CASCADE, related_name="tasks", verbose_name="文件")
+    order = models.PositiveIntegerField("顺序")
+    number = models.CharField("序号", max_length=50, blank=True)
+    text = models.TextField("任务")
+    level = models.CharField("层级", max_length=50, blank=True, help_text="分两组列出时的组名，如 自治区、柳州市")
+    deadline = models.CharField("完成时限", max_length=200, blank=True)
+    block_index = models.PositiveIntegerField("段落序号", null=True, blank=True)
+    row_index = models.PositiveIntegerField("表格行号", null=True, blank=True)
+    departments = models.ManyToManyField(Department, through="TaskAssignment", related_name="tasks")
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "任务"
+        verbose_name_plural = "任务"
+        ordering = ["document", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.text[:40]}".strip()
+
+    @property
+    def anchor(self) -> str:
+        """Fragment id of the paragraph or table row the task was read from."""
+        if self.block_index is None:
+            return ""
+        if self.row_index is not None:
+            return f"b{self.block_index}-r{self.row_index}"
+        return f"b{self.block_index}"
+
+    @property
+    def leads(self) -> list[Department]:
+        return [a.department for a in self.assignments.all() if a.role == TaskAssignment.Role.LEAD]
+
+    @property
+    def supports(self) -> list[Department]:
+        return [a.department for a in self.assignments.all() if a.role == TaskAssignment.Role.SUPPORT]
+
+
+class TaskAssignment(models.Model):
+    """A department's part in a task: lead (牵头) or support (配合/协助)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "牵头"
+        SUPPORT = "support", "配合"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField("角色", max_length=10, choices=Role.choices)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "任务分工"
+        verbose_name_plural = "任务分工"
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department", "role"], name="task_assignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.get_role_display()} {self.task}"
