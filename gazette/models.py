@@ -68,6 +68,9 @@ class Issue(models.Model):
     def __str__(self) -> str:
         return f"{self.gazette.name} {self.label}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("gazette:issue-detail", args=[self.pk])
+
     @property
     def label(self) -> str:
         parts = []
@@ -78,9 +81,6 @@ class Issue(models.Model):
         if self.total_number:
             parts.append(f"（总第{self.total_number}期）")
         return "".join(parts) or (self.published.isoformat() if self.published else f"#{self.pk}")
-
-    def get_absolute_url(self) -> str:
-        return reverse("gazette:issue-detail", args=[self.pk])
 
 
 class DocumentQuerySet(models.QuerySet):

@@ -105,6 +105,10 @@ def gazette_file_import(
         message = f"{file_name}: 与已有数据冲突，未导入（{_integrity_reason(exc)}）"
         _record_fail(record, message)
         raise ImportFailed(message, record) from exc
+    except Exception as exc:
+        # A bug or an outage: the transaction rolled back; keep the upload and say why.
+        _record_fail(record, f"{file_name}: 导入时出现内部错误（{type(exc).__name__}: {exc}），未写入任何数据")
+        raise
     if index and outcome.created:
         from search.indexing import documents_index
 
@@ -115,6 +119,10 @@ def gazette_file_import(
 def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutcome) -> None:
     """Save a parsed issue: its gazette, issue, new documents, tasks and links to known documents."""
     gazette = _gazette_for(parsed)
+    if parsed.number is not None and Issue.objects.filter(gazette=gazette, year=parsed.year, number=parsed.number).exists():
+        raise GazetteFileError(
+            f"{record.file_name}: {gazette.name} {parsed.year}年第{parsed.number}期已存在（来自另一个文件），未导入"
+        )
     new_docs: list[tuple[DocumentRecord, Document | None]] = []
     for doc in parsed.documents:
         existing = _existing_document(doc, gazette)
@@ -125,10 +133,6 @@ def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutc
     to_create = [doc for doc, existing in new_docs if existing is None]
     if not to_create:
         return
-    if parsed.number is not None and Issue.objects.filter(gazette=gazette, year=parsed.year, number=parsed.number).exists():
-        raise GazetteFileError(
-            f"{record.file_name}: {gazette.name} {parsed.year}年第{parsed.number}期已存在（来自另一个文件），未导入"
-        )
     issue = Issue.objects.create(
         gazette=gazette,
         year=parsed.year,
