@@ -146,7 +146,8 @@ def normalise_doc_number(text: str) -> str | None:
 
 def split_doc_number(text: str) -> tuple[str, int, int] | None:
     """(office code, year, sequence) of the first 文号 in text, or None."""
-    match = DOC_NUMBER.search(normalise_line(text))
+    # "2022年1月29日柳政办〔2022〕9号": drop the date so its 日 is not read as part of the code.
+    match = DOC_NUMBER.search(DATE_ARABIC.sub(" ", normalise_line(text)))
     if not match:
         return None
     year = match.group("year") or match.group("year2")

@@ -1,0 +1,348 @@
+"""Department names: split a responsibility list into normalised names.
+
+Reads the text of a 牵头单位/配合单位 table cell or an assignment bracket
+(市公安局、人力资源社会保障局，各县（区）人民政府) and writes a list of names that stand on
+their own: the level prefix of the list is given to bare names (人力资源社会保障局 →
+市人力资源社会保障局), a shared suffix is distributed (灵山县、浦北县人民政府 → 灵山县人民政府,
+浦北县人民政府), personal names after a department are dropped, and half-width brackets
+become full-width. A parenthesised alias stays in the string (市发展改革委（粮食和储备局）);
+`parse_department` separates it. Known abbreviations are mapped by `canonical_name` with an
+alias table the caller keeps (per city, in the database); `DEFAULT_ALIASES` seeds it.
+
+Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import CJK, normalise_line
+
+# Characters that separate names at the top level of a list (not inside brackets or quotes):
+# 市公安局、商务局，各县（区）人民政府；市财政局
+SEPARATORS = "、，,;；"
+OPEN_BRACKETS = "（“‘《"
+CLOSE_BRACKETS = "）”’》"
+
+# The end of an organisation's name: 市公安局, 市发展改革委, 市政府办, 自治区公安厅, 贺州学院,
+# 各县（区）人民政府, 市住房公积金中心, 梧州海关贺州工作组, 人民银行贺州中心支行, 市工商联, 广西电网公司
+ORG_SUFFIX = re.compile(
+    r"(?:局|委|办|厅|院|会|府|司|部|中心|室|所|队|站|社|行|处|组|团|联|关|馆|校|台|署|庭|公司|集团|机构|单位|部门)$"
+)
+# Any character an organisation's name ends with; a personal name contains none of them.
+ORG_SUFFIX_CHARS = "局委办厅院会府司部心室所队站社行处组团联关馆校台署庭构位门"
+
+# Level prefix a bare name in the same list inherits: 自治区公安厅, 市公安局, 县财政局, 区商务局,
+# 市委编办 (party bodies: 市委编办、组织部 → 市委组织部). 市场监管局 / 市容… / 区域… are not prefixed.
+LEVEL_PREFIX = re.compile(r"^(?:自治区党委|自治区|省委|省|市委|市(?!场|容)|县委|县|区委|区(?!域)|州|旗|盟)")
+# National bodies listed among a region's own, which never take its prefix:
+# 自治区财政厅、…、市场监管总局、住房城乡建设部、自然资源部、水利部
+NATIONAL = re.compile(r"(?:总局|部)$")
+# Government prefix a party prefix stands for when the next bare name is not a party body.
+GOVERNMENT_PREFIX = {"自治区党委": "自治区", "省委": "省", "市委": "市", "县委": "县", "区委": "区"}
+# Party bodies that take the party prefix: 市委编办(绩效办)、组织部 → 市委组织部
+PARTY_BODY = re.compile(r"(?:部|编办|政法委|网信办|台办|党校|政研室|直属机关工委)$")
+
+# A place word inside a name means the name already says where it belongs:
+# 人民银行柳州市中心支行, 柳州税务局, 贺州学院, 新区管委会, 梧州海关贺州工作组
+PLACE_MARK = re.compile(r"[市县区州省旗盟]")
+# Ordinary words with a place character that are part of a department's function:
+# 城市管理行政执法局, 市场监管局, 住房城乡建设局, 社区…, 园区…, 跨区域…
+COMMON_PLACE_WORDS = re.compile(r"城市|市场|市政|市容|城乡|社区|地区|园区|小区|街区|景区|区域|县域|省级|市级|县级|区级")
+# Bodies that never take the list's prefix: named after their own place or a national body.
+# 广西税务局, 人民银行南宁中心支行, 南宁海关, 中国铁路南宁局集团有限公司, 国家外汇管理局柳州市中心支局
+PROPER_START = re.compile(
+    r"^(?:广西|广东|中国|中央|国家|全国|人民银行|国网|南方电网|南宁|桂林|北海|防城港|贵港|玉林|百色|河池|来宾|崇左)"
+)
+PROPER_END = re.compile(r"(?:海关|学院|大学|公司|集团|银行|支行|分行)$")
+# Descriptions of a group of bodies rather than one body: 各县（区）人民政府, 市直各有关部门,
+# 涉及政务服务有关部门, 有行政处罚权的部门, 自治区减轻企业负担联席会议成员单位
+GENERIC = re.compile(r"^各|^涉及|有关|相关|其他|成员单位|的")
+
+# A list's closing words that are not a name: …邮政管理局等部门, …省市场监管局等按职责分工负责, …扶贫办等
+TRAILING_NOISE = re.compile(
+    r"(?:等(?:有关|相关|其他)?(?:部门|单位)?)?(?:按(?:照)?职责(?:分工)?(?:负责|落实)?)?[。.]*$"
+)
+
+# Suffix shared by a run of places: 灵山县、浦北县人民政府; 南宁、柳州、北海、钦州、防城港、崇左市人民政府;
+# 各市、县（市、区）人民政府
+SHARED_SUFFIX = re.compile(r"(?P<mark>[市县区州旗]|（[市县区、]+）)?(?P<suffix>人民政府|政府|管委会|管委|党委|人民法院|人民检察院)$")
+# A place without its body, waiting for the shared suffix: 灵山县, 南宁, 防城港, 各市
+PLACE_STUB = re.compile(rf"^各?[{CJK}]{{1,6}}$")
+
+# A piece after a line break that continues the name before it: 人民银行柳州市中心\n支行
+CONTINUATION = re.compile(r"^(?:支行|分行|支局|分局|支队|大队|中队|员会|公室)")
+
+# Common surnames, for a personal name written after a department: 市发展改革委 黄登成.
+# Left out: characters that begin department words (公安, 文化, 商务, 农业, 水利, 金融, 司法).
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
+    "邵万钱严覃武戴莫孔向汤蒙庞甘欧滕岑植凌"
+)
+# A department with a personal name run into it once spaces are gone: 市发展改革委黄登成
+PERSON_TAIL = re.compile(rf"^(?P<department>.{{3,}}?[{ORG_SUFFIX_CHARS}])(?P<person>[{SURNAMES}][{CJK}]{{1,2}})$")
+# A personal name standing alone after a department: "市发展改革委 黄登成" → 黄登成
+PERSON_TOKEN = re.compile(rf"^[{CJK}]{{2,4}}$")
+
+# An alias in brackets after the name: 市发展改革委（粮食和储备局）, 市财政局(金融办), 新闻出版局（版权局）
+ALIAS = re.compile(r"^(?P<name>.+?)（(?P<alias>[^（）]+)）$")
+# Bracketed words that are part of the name, not an alias: 各县（区）人民政府, 各住房公积金管理中心（分中心）
+NOT_ALIAS = re.compile(r"^(?:[市县区镇乡、]+|分.*|含.*|下属.*|直属.*|牵头.*|试行)$")
+
+# Abbreviations and older spellings seen in gazettes, mapped to the name gazettes use most.
+# Keys and values are names without a level prefix; `canonical_name` keeps the prefix
+# (市发改委 → 市发展改革委). The admin-editable table in the database is seeded from this.
+DEFAULT_ALIASES: dict[str, str] = {
+    "发改委": "发展改革委",
+    "发展和改革委员会": "发展改革委",
+    "发展和改革委": "发展改革委",
+    "工信局": "工业和信息化局",
+    "人社局": "人力资源社会保障局",
+    "人社厅": "人力资源社会保障厅",
+    "人力资源和社会保障局": "人力资源社会保障局",
+    "人力资源和社会保障厅": "人力资源社会保障厅",
+    "住建局": "住房城乡建设局",
+    "住建厅": "住房城乡建设厅",
+    "住房和城乡建设局": "住房城乡建设局",
+    "住房和城乡建设厅": "住房城乡建设厅",
+    "市场监督管理局": "市场监管局",
+    "市监局": "市场监管局",
+    "卫健委": "卫生健康委",
+    "卫生健康委员会": "卫生健康委",
+    "医疗保障局": "医保局",
+    "应急局": "应急管理局",
+    "退役军人局": "退役军人事务局",
+    "大数据局": "大数据发展局",
+    "审批局": "行政审批局",
+    "交通局": "交通运输局",
+    "科学技术局": "科技局",
+    "政务服务管理办公室": "政管办",
+}
+
+
+@dataclass(frozen=True)
+class DepartmentName:
+    """A department's main name and the aliases written in brackets after it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+def split_departments(text: str, prefix: str | None = None) -> list[str]:
+    """Normalised department names in a list, in order, without repeats.
+
+    `prefix` is the level a bare name gets when the list itself has not named one yet
+    (市 for a 柳州市 column, or the prefix carried over from a 牵头单位 part of the same bracket).
+    """
+    tokens = _tokens(_fold_brackets(text))
+    tokens = _distribute_shared_suffix(tokens)
+    names: list[str] = []
+    previous_is_department = False
+    for token, after_space in tokens:
+        token = _drop_person_tail(token)
+        if after_space and previous_is_department and _is_person(token):
+            continue
+        name, prefix = _with_prefix(token, prefix)
+        if name not in names:
+            names.append(name)
+        previous_is_department = is_department_like(name)
+    return names
+
+
+def carried_prefix(names: list[str], default: str | None = None) -> str | None:
+    """The level prefix the next list inherits: that of the last name with one, else default."""
+    for name in reversed(names):
+        prefix = level_prefix(name)
+        if prefix:
+            return GOVERNMENT_PREFIX.get(prefix, prefix)
+    return default
+
+
+def level_prefix(name: str) -> str | None:
+    """The level prefix a name starts with (市, 自治区, 市委 …), or None."""
+    if GENERIC.search(name) and not LEVEL_PREFIX.match(name):
+        return None
+    match = LEVEL_PREFIX.match(name)
+    return match.group() if match else None
+
+
+def prefix_for_level(level: str | None) -> str | None:
+    """The prefix bare names get in a column group: 柳州市 → 市, 自治区 → 自治区, 灵山县 → 县."""
+    if not level:
+        return None
+    for ending in ("自治区", "省", "市", "县", "区"):
+        if level.endswith(ending):
+            return ending
+    return None
+
+
+def is_department_like(name: str) -> bool:
+    """True if a string reads as an organisation or a group of them, not as prose."""
+    main = parse_department(name).name
+    if re.search(r"\d", main) or len(main) < 2 or len(main) > 40:
+        return False
+    return bool(ORG_SUFFIX.search(main)) or main.startswith("各")
+
+
+def parse_department(name: str) -> DepartmentName:
+    """Split 市发展改革委（粮食和储备局） into the name and its aliases (市粮食和储备局)."""
+    name = _fold_brackets(normalise_line(name))
+    match = ALIAS.match(name)
+    if not match:
+        return DepartmentName(name)
+    main, alias_text = match.group("name"), match.group("alias")
+    if NOT_ALIAS.match(alias_text):
+        return DepartmentName(name)
+    aliases = [alias.strip() for alias in re.split(r"[、，,]", alias_text) if alias.strip()]
+    if not aliases or not all(ORG_SUFFIX.search(alias) for alias in aliases):
+        return DepartmentName(name)
+    prefix = level_prefix(main)
+    prefix = GOVERNMENT_PREFIX.get(prefix, prefix) if prefix else None
+    return DepartmentName(main, tuple(_with_prefix(alias, prefix)[0] for alias in aliases))
+
+
+def canonical_name(name: str, aliases: dict[str, str]) -> str:
+    """The name an alias table maps name to (市发改委 → 市发展改革委), keeping its level prefix."""
+    name = _fold_brackets(normalise_line(name))
+    if name in aliases:
+        return aliases[name]
+    match = LEVEL_PREFIX.match(name)
+    if match and name[match.end() :] in aliases:
+        return match.group() + aliases[name[match.end() :]]
+    return name
+
+
+def _fold_brackets(text: str) -> str:
+    """Half-width round brackets become full-width, as gazettes print them in names."""
+    return text.replace("(", "（").replace(")", "）")
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Top-level pieces of a list, each with whether whitespace (not punctuation) preceded it."""
+    pieces: list[tuple[str, bool]] = []
+    current = ""
+    depth = 0
+    after_space = False
+    pending_space = False
+    for ch in text:
+        if ch in OPEN_BRACKETS:
+            depth += 1
+        elif ch in CLOSE_BRACKETS:
+            depth = max(depth - 1, 0)
+        if depth == 0 and ch in SEPARATORS:
+            pieces.append((current, after_space))
+            current, after_space, pending_space = "", False, False
+            continue
+        if depth == 0 and ch.isspace():
+            pending_space = bool(current)
+            continue
+        if pending_space:
+            if _ends_name(current):
+                pieces.append((current, after_space))
+                current, after_space = "", True
+            pending_space = False
+        current += ch
+    pieces.append((current, after_space))
+    cleaned = [(TRAILING_NOISE.sub("", normalise_line(piece)).strip(), spaced) for piece, spaced in pieces]
+    return _join_continuations([(piece, spaced) for piece, spaced in cleaned if piece])
+
+
+def _join_continuations(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Glue a piece split off by a line break back on when it only ends a name (中心 / 支行)."""
+    joined: list[tuple[str, bool]] = []
+    for piece, spaced in pieces:
+        if spaced and joined and CONTINUATION.match(piece):
+            joined[-1] = (joined[-1][0] + piece, joined[-1][1])
+        else:
+            joined.append((piece, spaced))
+    return joined
+
+
+def _ends_name(text: str) -> bool:
+    """True if text ends like a complete name, so whitespace after it separates two entries.
+
+    市发展改革委（粮食和储备局） ends a name; 各县（区） does not (人民政府 follows on the next line).
+    """
+    text = normalise_line(_fold_brackets(text))
+    return bool(ORG_SUFFIX.search(text) or parse_department(text).aliases)
+
+
+def _distribute_shared_suffix(tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """灵山县、浦北县人民政府 → 灵山县人民政府, 浦北县人民政府 (also 各市、县（市、区）人民政府)."""
+    result = list(tokens)
+    for end, (token, _spaced) in enumerate(tokens):
+        match = SHARED_SUFFIX.search(token)
+        if not match or end == 0:
+            continue
+        start = end
+        while start > 0 and _is_place_stub(tokens[start - 1][0]):
+            start -= 1
+        if start == end:
+            continue
+        mark, suffix = match.group("mark") or "", match.group("suffix")
+        if mark.startswith("（"):
+            mark = ""
+        for index in range(start, end):
+            stub = tokens[index][0]
+            # 灵山县 already says 县; 柳州 / 南宁 take the mark of the last place (崇左市).
+            ending = suffix if stub[-1] in "市县区旗" else mark + suffix
+            result[index] = (stub + ending, tokens[index][1])
+        if tokens[start][0].startswith("各") and not token.startswith("各"):
+            result[end] = ("各" + token, tokens[end][1])
+    return result
+
+
+def _is_place_stub(token: str) -> bool:
+    """True for a place name missing its body: 灵山县, 南宁, 各市 (not 市公安局, not 黄登成 after one)."""
+    return bool(PLACE_STUB.match(token)) and not ORG_SUFFIX.search(token) and not GENERIC.search(token[1:])
+
+
+def _drop_person_tail(token: str) -> str:
+    """市发展改革委黄登成 → 市发展改革委 (a personal name run into the department)."""
+    match = PERSON_TAIL.match(token)
+    if not match:
+        return token
+    person = match.group("person")
+    if any(ch in ORG_SUFFIX_CHARS for ch in person) or PLACE_MARK.search(person):
+        return token
+    return match.group("department")
+
+
+def _is_person(token: str) -> bool:
+    """True for a 2–4 character token with no organisational ending: 黄登成."""
+    return (
+        bool(PERSON_TOKEN.match(token))
+        and not any(ch in ORG_SUFFIX_CHARS for ch in token)
+        and not token.startswith("各")
+        and not PLACE_MARK.search(token)
+    )
+
+
+def _with_prefix(token: str, prefix: str | None) -> tuple[str, str | None]:
+    """The token with the list's prefix if it is bare, and the prefix for the next token."""
+    main = parse_department(token).name
+    own = level_prefix(main)
+    if own:
+        return token, own
+    if prefix and _needs_prefix(main):
+        if prefix in GOVERNMENT_PREFIX:
+            if PARTY_BODY.search(main):
+                return prefix + token, prefix
+            return GOVERNMENT_PREFIX[prefix] + token, prefix
+        if NATIONAL.search(main):
+            return token, prefix
+        return prefix + token, prefix
+    return token, prefix
+
+
+def _needs_prefix(name: str) -> bool:
+    """True for a bare department name (人力资源社会保障局) that says nothing of its level."""
+    if name.startswith("各") or GENERIC.search(name):
+        return False
+    if PROPER_START.match(name) or PROPER_END.search(name):
+        return False
+    if PLACE_MARK.search(COMMON_PLACE_WORDS.sub("", name)):
+        return False
+    return bool(ORG_SUFFIX.search(name))

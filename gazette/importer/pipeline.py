@@ -1,0 +1,105 @@
+"""Importer entry point: `parse_gazette(text)` runs the steps in order.
+
+1. `lines.split_lines`        raw text → normalised lines and table rows
+2. `toc.read_toc`             lines → TOC entries and the spans the 目录 blocks cover;
+   `header.read_header`       lines before the 目录 → gazette name, year, 期号, date, publisher
+3. `documents.locate_documents` body lines + entries → one span per document
+4. `parts.read_document`      span → DocumentRecord (文号, 主送, 落款, 成文日期, 附件)
+5. `blocks.lines_to_blocks`   body lines → headings, paragraphs, tables (called by step 4)
+
+A policy compilation (汇编) takes `compilation.read_compilation` instead of steps 2–3.
+Task extraction is a later step and leaves `DocumentRecord.tasks` empty here.
+"""
+
+from __future__ import annotations
+
+from .compilation import is_compilation, read_compilation
+from .documents import DocumentSpan, locate_documents, looks_like_title_line, strip_colophon
+from .errors import GazetteFileError
+from .header import read_header
+from .lines import Line, split_lines
+from .parts import read_document
+from .records import COMPILATION, GAZETTE, IssueRecord
+from .toc import read_toc
+
+# The name an issue gets when its cover names no gazette; `--gazette NAME` overrides it.
+UNNAMED_GAZETTE = "未命名公报"
+# A lone document's title runs over at most this many lines at the top of the file.
+MAX_TITLE_LINES = 3
+
+
+def parse_gazette(text: str) -> IssueRecord:
+    """Parse a gazette issue or policy compilation into an IssueRecord.
+
+    Raises GazetteFileError when the text holds no recognisable document.
+    """
+    lines = split_lines(text)
+    if not lines:
+        raise GazetteFileError("文件中没有文字")
+    if is_compilation(lines):
+        return parse_compilation(lines)
+    toc = read_toc(lines)
+    body_indexes = [index for index in range(len(lines)) if not toc.covers(index)]
+    body = strip_colophon([lines[index] for index in body_indexes])
+    spans, warnings = locate_documents(body, toc.entries)
+    if spans:
+        header_end = toc.spans[0][0] if toc.spans else body_indexes[spans[0].start] if body_indexes else 0
+    else:
+        header_end = toc.spans[0][0] if toc.spans else 0
+    header = read_header(lines[:header_end])
+    issue = IssueRecord(
+        gazette=header.gazette or UNNAMED_GAZETTE,
+        kind=GAZETTE,
+        publisher=header.publisher,
+        year=header.year,
+        number=header.number,
+        total_number=header.total_number,
+        published=header.published,
+        warnings=warnings,
+    )
+    if not header.gazette:
+        issue.warnings.append("未识别出公报名称，请导入时指定（--gazette）。")
+    if not spans:
+        if toc.entries:
+            raise GazetteFileError("目录所列文件在正文中均未找到")
+        spans = [lone_document(body)]
+    for span in spans:
+        record = read_document(span)
+        if not record.blocks:
+            issue.warnings.append(f"《{record.title}》没有正文。")
+        issue.documents.append(record)
+    if not issue.documents or not any(doc.title for doc in issue.documents):
+        raise GazetteFileError("未找到可识别的文件（没有目录，也没有标题和文号）")
+    if issue.year is None:
+        issue.year = next((doc.date.year for doc in issue.documents if doc.date), None)
+    return issue
+
+
+def lone_document(lines: list[Line]) -> DocumentSpan:
+    """The whole body as one document whose title is its first heading line(s).
+
+    Raises GazetteFileError when the file does not open with a title.
+    """
+    end = 0
+    while end < len(lines) and end < MAX_TITLE_LINES and looks_like_title_line(lines[end]):
+        if end and lines[end].md_heading is None and lines[0].md_heading is not None:
+            break
+        end += 1
+    if end == 0:
+        raise GazetteFileError("未找到可识别的文件：开头没有标题，也没有目录")
+    return DocumentSpan(title_lines=lines[:end], lines=lines[end:])
+
+
+def parse_compilation(lines: list[Line]) -> IssueRecord:
+    """A compilation as an IssueRecord of kind 'compilation'; raises GazetteFileError if it has no item."""
+    name, documents, warnings = read_compilation(lines)
+    if not any(not doc.fragment for doc in documents):
+        raise GazetteFileError("汇编中没有可识别的条目")
+    dated = [doc.date for doc in documents if doc.date]
+    return IssueRecord(
+        gazette=name,
+        kind=COMPILATION,
+        year=max(dated).year if dated else None,
+        warnings=warnings,
+        documents=documents,
+    )

@@ -1,0 +1,149 @@
+"""Step 2b of the importer: read the table of contents (目录) of an issue.
+
+Reads the normalised lines and writes `TocEntry`s (title, 文号, page, section) plus the span
+of lines each 目录 block covers, so later steps can skip them. Entry forms seen:
+
+    - ◆贺州市人民政府关于市长副市长工作分工调整的通知(贺政发〔2019〕1号) 1
+    柳州市人民政府办公室关于印发《柳州市服 务业发展“十四五”规划》的通知·····<TAB>柳政办〔2022〕9号（3）
+    南宁市人民政府关于印发南宁市…的通知
+    (南府发〔2020〕12号) ........ (5)
+
+with section headings (市人民政府文件, 人事任免) between entries. A 目录 whose lines carry no
+page number or 文号 (the chapter list of a plan printed inside a document) is not a TOC.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lines import Line, compact, tidy_title
+from .patterns import DOC_NUMBER_BARE, RECIPIENTS_LINE, is_date_line, is_doc_number_line
+from .text import normalise_doc_number
+
+# "目 录", "目录", "目　次" — the head of a TOC block (spaces already normalised).
+TOC_HEAD = re.compile(r"^\s*目\s*[录錄次]\s*$")
+# "- ◆", "◆", "● ", "* " — list bullets in front of an entry.
+ENTRY_BULLET = re.compile(r"^(?:[-*+]\s+)?[◆◇●○■□★☆·•▪]*\s*")
+# "……（3）", "(贺政发〔2019〕1号) 1", "..... (35)", "柳政办〔2023〕12号（96" — the page at the end.
+PAGE_TAIL = re.compile(r"(?:[.·…\s_—-]*[（(]\s*(?P<page>\d{1,4})\s*[）)]?|[.·…\s_]+(?P<bare>\d{1,4}))\s*$")
+# "(贺政办发〔2018〕139号)", "柳政办〔2022〕9号" — the 文号 at the end of an entry.
+DOC_NUMBER_TAIL = re.compile(rf"[（(\[]?\s*(?P<number>{DOC_NUMBER_BARE})\s*[）)\]]?\s*$")
+# "·····", "……", "......" — leader dots between title and page.
+LEADER = re.compile(r"[.·…_\s—-]+$")
+# A section heading between entries is a few words: "市人民政府文件", "人事任免".
+SECTION_MAX_CHARS = 20
+# Words that make a short line a document title rather than a section heading.
+TITLE_WORDS = re.compile(r"关于|《|通知$|决定$|意见$|办法$|规定$|方案$|批复$|公告$|通告$|报告$|函$|令$|规划$|细则$")
+# A title wraps over at most this many TOC lines before its 文号/page line.
+MAX_PENDING_LINES = 3
+
+
+@dataclass
+class TocEntry:
+    """One document listed in the 目录."""
+
+    title: str
+    doc_number: str | None = None
+    page: int | None = None
+    section: str | None = None
+
+
+@dataclass
+class Toc:
+    entries: list[TocEntry]
+    # (first, last) line indexes of each 目录 block, inclusive.
+    spans: list[tuple[int, int]]
+
+    def covers(self, index: int) -> bool:
+        return any(first <= index <= last for first, last in self.spans)
+
+
+def read_toc(lines: list[Line]) -> Toc:
+    """All 目录 blocks of the file and their entries, in order."""
+    entries: list[TocEntry] = []
+    spans: list[tuple[int, int]] = []
+    section: str | None = None
+    index = 0
+    while index < len(lines):
+        if lines[index].is_row or not TOC_HEAD.match(lines[index].text):
+            index += 1
+            continue
+        found, last, section = read_toc_block(lines, index + 1, section)
+        if found:
+            entries.extend(found)
+            spans.append((index, last))
+            index = last + 1
+        else:
+            index += 1
+    return Toc(entries=entries, spans=spans)
+
+
+def entry_text(line: Line) -> str:
+    """A TOC line as text: cells of a tab-split entry joined by a space, bullets removed."""
+    text = " ".join(cell for cell in line.cells if cell) if line.cells else line.text
+    return ENTRY_BULLET.sub("", text, count=1).strip()
+
+
+def read_toc_block(lines: list[Line], start: int, section: str | None) -> tuple[list[TocEntry], int, str | None]:
+    """Entries of one 目录 block from line start; returns them, the block's last line index, the section."""
+    entries: list[TocEntry] = []
+    pending: list[str] = []
+    last = start - 1
+    section_line: int | None = None
+    previous_section = section
+    for index in range(start, len(lines)):
+        text = entry_text(lines[index])
+        if TOC_HEAD.match(text):
+            # A second 目录 head continues the same TOC.
+            last = index if not pending else last
+            continue
+        title_part, doc_number, page = split_entry(text)
+        if page is None and is_doc_number_line(text):
+            # "贺政发〔2019〕1号" under a title: the first document of the body, not an entry.
+            break
+        if doc_number or page is not None:
+            parts = pending + ([title_part] if title_part else [])
+            if not parts and section_line == index - 1:
+                # "市人民政府工作规则" taken for a section was the title of this entry.
+                parts, section = [lines[section_line].text], previous_section
+            if not parts:
+                break
+            entries.append(
+                TocEntry(title=tidy_title("".join(parts)), doc_number=doc_number, page=page, section=section)
+            )
+            pending = []
+            last = index
+            continue
+        if is_doc_number_line(text) or is_date_line(text) or RECIPIENTS_LINE.match(text) or "。" in text:
+            break
+        if not pending and len(text) <= SECTION_MAX_CHARS and not TITLE_WORDS.search(text):
+            previous_section, section, section_line = section, text, index
+            if not entries:
+                last = index
+            continue
+        pending.append(text)
+        if len(pending) > MAX_PENDING_LINES:
+            break
+    return entries, last, section
+
+
+def split_entry(text: str) -> tuple[str, str | None, int | None]:
+    """(title part, 文号, page) of one TOC line; 文号 and page are None when the line has none."""
+    page = None
+    match = PAGE_TAIL.search(text)
+    if match and match.start() > 0 or (match and DOC_NUMBER_TAIL.search(text[: match.start()] or "")):
+        page = int(match.group("page") or match.group("bare"))
+        text = text[: match.start()]
+    doc_number = None
+    number = DOC_NUMBER_TAIL.search(text)
+    if number:
+        doc_number = normalise_doc_number(number.group("number"))
+        text = text[: number.start()]
+    title = LEADER.sub("", text).strip()
+    return title, doc_number, page
+
+
+def title_key(title: str) -> str:
+    """A title folded for matching against body lines."""
+    return compact(title)
