@@ -61,13 +61,13 @@ PROPER_END = re.compile(r"(?:海关|学院|大学|公司|集团|银行|支行|�
 GENERIC = re.compile(r"^各|^涉及|有关|相关|其他|成员单位|的")
 
 # A list's closing words that are not a name: …邮政管理局等部门, …省市场监管局等按职责分工负责, …扶贫办等
-TRAILING_NOISE = re.compile(
-    r"(?:等(?:有关|相关|其他)?(?:部门|单位)?)?(?:按(?:照)?职责(?:分工)?(?:负责|落实)?)?[。.]*$"
-)
+TRAILING_NOISE = re.compile(r"(?:等(?:有关|相关|其他)?(?:部门|单位)?)?(?:按(?:照)?职责(?:分工)?(?:负责|落实)?)?[。.]*$")
 
 # Suffix shared by a run of places: 灵山县、浦北县人民政府; 南宁、柳州、北海、钦州、防城港、崇左市人民政府;
 # 各市、县（市、区）人民政府
-SHARED_SUFFIX = re.compile(r"(?P<mark>[市县区州旗]|（[市县区、]+）)?(?P<suffix>人民政府|政府|管委会|管委|党委|人民法院|人民检察院)$")
+SHARED_SUFFIX = re.compile(
+    r"(?P<mark>[市县区州旗]|（[市县区、]+）)?(?P<suffix>人民政府|政府|管委会|管委|党委|人民法院|人民检察院)$"
+)
 # A place without its body, waiting for the shared suffix: 灵山县, 南宁, 防城港, 各市
 PLACE_STUB = re.compile(rf"^各?[{CJK}]{{1,6}}$")
 
@@ -135,9 +135,20 @@ def split_departments(text: str, prefix: str | None = None) -> list[str]:
 
     `prefix` is the level a bare name gets when the list itself has not named one yet
     (市 for a 柳州市 column, or the prefix carried over from a 牵头单位 part of the same bracket).
+    Pieces that are not names (a cell fragment such as 长期推进, a personal name) are left out.
     """
-    tokens = _tokens(_fold_brackets(text))
-    tokens = _distribute_shared_suffix(tokens)
+    return [name for name in _names(text, prefix) if is_department_like(name)]
+
+
+def is_department_list(text: str) -> bool:
+    """True if every entry of a list reads as a department: 各县（区）人民政府，市公安局、商务局."""
+    names = _names(text, None)
+    return bool(names) and all(is_department_like(name) for name in names)
+
+
+def _names(text: str, prefix: str | None) -> list[str]:
+    """Every entry of a list, normalised, without repeats; personal names dropped."""
+    tokens = _distribute_shared_suffix(_tokens(_fold_brackets(text)))
     names: list[str] = []
     previous_is_department = False
     for token, after_space in tokens:
@@ -183,6 +194,9 @@ def is_department_like(name: str) -> bool:
     main = parse_department(name).name
     if re.search(r"\d", main) or len(main) < 2 or len(main) > 40:
         return False
+    prefix = LEVEL_PREFIX.match(main)
+    if prefix and len(main) - prefix.end() < 2 and main not in GOVERNMENT_PREFIX:
+        return False  # a wrapped fragment given the list's prefix: 自治区局
     return bool(ORG_SUFFIX.search(main)) or main.startswith("各")
 
 

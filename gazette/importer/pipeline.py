@@ -8,7 +8,7 @@
 5. `blocks.lines_to_blocks`   body lines → headings, paragraphs, tables (called by step 4)
 
 A policy compilation (汇编) takes `compilation.read_compilation` instead of steps 2–3.
-Task extraction is a later step and leaves `DocumentRecord.tasks` empty here.
+6. `tasks.extract_tasks`     each document's blocks → task assignments (牵头/配合, 完成时限)
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .header import read_header
 from .lines import Line, split_lines
 from .parts import read_document
 from .records import COMPILATION, GAZETTE, IssueRecord
+from .tasks import extract_tasks
 from .toc import read_toc
 
 # The name an issue gets when its cover names no gazette; `--gazette NAME` overrides it.
@@ -72,6 +73,13 @@ def parse_gazette(text: str) -> IssueRecord:
         raise GazetteFileError("未找到可识别的文件（没有目录，也没有标题和文号）")
     if issue.year is None:
         issue.year = next((doc.date.year for doc in issue.documents if doc.date), None)
+    return with_tasks(issue)
+
+
+def with_tasks(issue: IssueRecord) -> IssueRecord:
+    """Fill each document's tasks from its blocks (step 6)."""
+    for document in issue.documents:
+        document.tasks = extract_tasks(document.blocks)
     return issue
 
 
@@ -96,10 +104,11 @@ def parse_compilation(lines: list[Line]) -> IssueRecord:
     if not any(not doc.fragment for doc in documents):
         raise GazetteFileError("汇编中没有可识别的条目")
     dated = [doc.date for doc in documents if doc.date]
-    return IssueRecord(
+    issue = IssueRecord(
         gazette=name,
         kind=COMPILATION,
         year=max(dated).year if dated else None,
         warnings=warnings,
         documents=documents,
     )
+    return with_tasks(issue)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .departments import carried_prefix, is_department_like, prefix_for_level, split_departments
+from .departments import carried_prefix, is_department_list, prefix_for_level, split_departments
 from .records import HEADING, PARAGRAPH, TABLE, Block, TaskRecord
 
 # Bracket pairs an assignment is written in. Converters mix the square kinds, so any square
@@ -38,7 +38,21 @@ LABEL = re.compile(
     r"|参与单位|参加单位|支持单位|完成时限|完成时间|时间节点|牵头|配合|协助|协办|责任)\s*[:：]"
 )
 LEAD_LABELS = frozenset({"牵头单位", "牵头部门", "主责单位", "牵头"})
-SUPPORT_LABELS = frozenset({"配合单位", "配合部门", "协助单位", "协助部门", "协办单位", "参与单位", "参加单位", "支持单位", "配合", "协助", "协办"})
+SUPPORT_LABELS = frozenset(
+    {
+        "配合单位",
+        "配合部门",
+        "协助单位",
+        "协助部门",
+        "协办单位",
+        "参与单位",
+        "参加单位",
+        "支持单位",
+        "配合",
+        "协助",
+        "协办",
+    }
+)
 DEADLINE_LABELS = frozenset({"完成时限", "完成时间", "时间节点"})
 
 # The document's rule that the first listed body leads:
@@ -88,6 +102,9 @@ GROUP_LABEL = re.compile(r"^[（(]\s*(?P<number>[一二三四五六七八九十]
 # "72. 持续开展强化公平竞争审查制止行政垄断“破壁”专项行动。 73. 开展破除行政垄断…"
 ITEM_START = re.compile(r"(?:^|(?<=[。；;！？!?\s]))(?P<number>\d{1,3})\s*[.．、](?!\d)\s*")
 
+# （以下简称评审委员会） / （简称市联席办） / （含分中心） — a bracket that names or qualifies, not assigns.
+NOT_A_LIST = re.compile(r"^(?:以下简称|下称|简称|含|不含|包括|即|如|详见|见)")
+
 
 @dataclass
 class _Reading:
@@ -99,6 +116,9 @@ class _Reading:
     pending: tuple[int, str, str] | None = None
     # Column map of the last task table, for a table continued without its header.
     columns: dict[int, _Column] | None = None
+    # The heading just read, whose number an unnumbered task paragraph under it takes:
+    # （一）进一步完善冷链物流基础设施 / 科学规划，统筹布局，…〔市发展改革委、财政局…〕 (block index, number)
+    heading: tuple[int, str | None] | None = None
 
 
 @dataclass
@@ -126,6 +146,7 @@ def extract_tasks(blocks: list[Block]) -> list[TaskRecord]:
             tasks.extend(_table_tasks(block, index, reading))
         elif block.kind in (PARAGRAPH, HEADING):
             tasks.extend(_bracket_tasks(block, index, reading))
+        reading.heading = (index, _leading_number(block.text)[0]) if block.kind == HEADING else None
     return tasks
 
 
@@ -135,7 +156,11 @@ def extract_tasks(blocks: list[Block]) -> list[TaskRecord]:
 def _bracket_tasks(block: Block, index: int, reading: _Reading) -> list[TaskRecord]:
     """Tasks of a paragraph whose sentences end in assignment brackets."""
     text = block.text
-    found = [(start, end, parts) for start, end, content in _brackets(text) if (parts := _assignment(content, text, start, end))]
+    found = [
+        (start, end, parts)
+        for start, end, content in _brackets(text)
+        if (parts := _assignment(content, text, start, end))
+    ]
     if not found:
         reading.pending = _pending_after(block, index, text, reading.pending)
         return []
@@ -148,6 +173,8 @@ def _bracket_tasks(block: Block, index: int, reading: _Reading) -> list[TaskReco
         found = [(start + shift, end + shift, parts) for start, end, parts in found]
     reading.pending = None
     number, position = _leading_number(text)
+    if number is None and reading.heading and reading.heading[0] == offsets[0][1] - 1:
+        number = reading.heading[1]
     tasks = []
     for start, end, parts in found:
         lead, support, deadline = _assignment_roles(parts, reading)
@@ -246,14 +273,13 @@ def _assignment(content: str, text: str, start: int, end: int) -> _Parts | None:
     labels = list(LABEL.finditer(listing))
     if labels and labels[0].start() == 0:
         lists = []
-        for label, following in zip(labels, labels[1:] + [None]):
+        for label, following in zip(labels, labels[1:] + [None], strict=True):
             value = listing[label.end() : following.start() if following else len(listing)]
             lists.append((label.group("label"), value.strip(" ；;，,、")))
         return _Parts(lists, first_listed, holds_below)
-    if not _at_sentence_boundary(text, start, end):
+    if not _at_sentence_boundary(text, start, end) or NOT_A_LIST.match(listing):
         return None
-    names = split_departments(listing)
-    if names and all(is_department_like(name) for name in names):
+    if is_department_list(listing):
         return _Parts([(None, listing)], first_listed, holds_below)
     return None
 
@@ -420,11 +446,16 @@ def _header_role(cell: str) -> str | None:
 
 
 def _is_header_row(row: list[str]) -> bool:
-    """True for a header row: short cells, at least two naming a column role."""
+    """True for a header row: short cells, no row number, most of them naming a column role.
+
+    A short data row (40 | 对个人存量房交易开放电子发票功能 | 按税务总局工作部署推进相关工作 | …)
+    has a keyword here and there but not in most cells.
+    """
     cells = [_squash(cell) for cell in row if _squash(cell)]
-    if not cells or any(len(cell) > HEADER_CELL_MAX for cell in cells):
+    if not cells or any(len(cell) > HEADER_CELL_MAX or ROW_NUMBER.match(cell) for cell in cells):
         return False
-    return sum(_header_role(cell) is not None for cell in cells) >= 2
+    named = sum(_header_role(cell) is not None for cell in cells)
+    return named >= 2 and named * 2 >= len(cells)
 
 
 def _is_subheader_row(row: list[str]) -> bool:
@@ -462,9 +493,7 @@ class _Table:
     ) -> list[TaskRecord]:
         """Records for one data row; a continuation row extends the previous records instead."""
         filled = [cell.strip() for cell in row if cell.strip()]
-        has_departments = any(
-            _cell(row, i) for i, column in self.columns.items() if column.role in DEPARTMENT_ROLES
-        )
+        has_departments = any(_cell(row, i) for i, column in self.columns.items() if column.role in DEPARTMENT_ROLES)
         if not filled or (not has_departments and (SECTION_ROW.match(filled[0]) or len(filled) == 1)):
             return []
         continuation, items = self._items(row, previous)
@@ -495,7 +524,11 @@ class _Table:
                     continuation = None
                     primary = [(primary[0][0], lead_ins[0] + primary[0][1], primary[0][2])] + primary[1:]
             items = [
-                _Item(number, [own_items[k][1] if len(own_items) == len(primary) else text for _l, own_items in split], lines)
+                _Item(
+                    number,
+                    [own_items[k][1] if len(own_items) == len(primary) else text for _l, own_items in split],
+                    lines,
+                )
                 for k, (number, text, lines) in enumerate(primary)
             ]
             return continuation, items
