@@ -117,22 +117,26 @@ def gazette_file_import(
 
 
 def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutcome) -> None:
-    """Save a parsed issue: its gazette, issue, new documents, tasks and links to known documents."""
-    gazette = _gazette_for(parsed)
-    if parsed.number is not None and Issue.objects.filter(gazette=gazette, year=parsed.year, number=parsed.number).exists():
+    """Save a parsed issue: its gazette, issue, new documents, tasks and links to known documents.
+
+    Raises GazetteFileError if the gazette already has this issue from another file.
+    """
+    gazette = Gazette.objects.filter(name=parsed.gazette).first()
+    if gazette and parsed.number is not None and gazette.issues.filter(year=parsed.year, number=parsed.number).exists():
         raise GazetteFileError(
             f"{record.file_name}: {gazette.name} {parsed.year}年第{parsed.number}期已存在（来自另一个文件），未导入"
         )
-    new_docs: list[tuple[DocumentRecord, Document | None]] = []
+    to_create: list[DocumentRecord] = []
     for doc in parsed.documents:
-        existing = _existing_document(doc, gazette)
+        existing = _existing_document(doc)
         if existing:
             outcome.linked.append(existing)
             outcome.messages.append(f"《{doc.title}》已在知识库中（{existing.issue}），已关联，未重复导入。")
-        new_docs.append((doc, existing))
-    to_create = [doc for doc, existing in new_docs if existing is None]
+        else:
+            to_create.append(doc)
     if not to_create:
         return
+    gazette = gazette or _gazette_create(parsed)
     issue = Issue.objects.create(
         gazette=gazette,
         year=parsed.year,
@@ -157,8 +161,8 @@ def document_links_update(*, documents: list[Document]) -> None:
                 DocumentLink.objects.get_or_create(source=document, target=standalone, kind=DocumentLink.Kind.ATTACHMENT)
 
 
-def _gazette_for(parsed: IssueRecord) -> Gazette:
-    name = parsed.gazette or "未分类文件"
+def _gazette_create(parsed: IssueRecord) -> Gazette:
+    name = parsed.gazette
     city_match = CITY_FROM_NAME.match(name)
     gazette, _ = Gazette.objects.get_or_create(
         name=name,
@@ -171,7 +175,7 @@ def _gazette_for(parsed: IssueRecord) -> Gazette:
     return gazette
 
 
-def _existing_document(doc: DocumentRecord, gazette: Gazette) -> Document | None:
+def _existing_document(doc: DocumentRecord) -> Document | None:
     """The document already in the knowledge base that this parsed document is, if any."""
     if doc.fragment:
         return None

@@ -7,17 +7,27 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Q
 
+from gazette.importer.departments import canonical_name, parse_department
 from gazette.importer.records import TaskRecord
 
 from .models import Department, DepartmentAlias, Task, TaskAssignment
 
 
 def department_resolve(*, name: str, city: str, aliases: dict[str, str] | None = None) -> Department:
-    """The registry's department for a normalised name in a city, following the alias table."""
+    """The registry's department for a normalised name in a city, following the alias table.
+
+    A bracketed alias (市发展改革委（市大数据发展局）) is recorded in the alias table of the city,
+    and `aliases` (if given) is updated with it.
+    """
     if aliases is None:
         aliases = department_aliases(city=city)
-    canonical = aliases.get(name, name)
+    parsed = parse_department(name)
+    canonical = canonical_name(parsed.name, aliases)
     department, _ = Department.objects.get_or_create(city=city, name=canonical)
+    for alias in parsed.aliases:
+        if alias != canonical and alias not in aliases:
+            DepartmentAlias.objects.get_or_create(city=city, alias=alias, defaults={"canonical": canonical})
+            aliases[alias] = canonical
     return department
 
 

@@ -58,25 +58,27 @@ def decode_bytes(data: bytes, *, name: str = "file") -> str:
         candidates.append("utf-8-sig")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates.append("utf-16")
-    elif data[:4000].count(b"\x00") > len(data[:4000]) // 4:
-        # UTF-16 without a BOM: every other byte of ASCII text is NUL.
-        candidates.extend(["utf-16-le", "utf-16-be"] if data[1:2] == b"\x00" else ["utf-16-be", "utf-16-le"])
-    candidates.extend(["utf-8", "gb18030"])
+    # UTF-16 without a BOM is tried last: GB18030 would read its NUL bytes as text.
+    candidates.extend(["utf-8", "gb18030", "utf-16-le", "utf-16-be"])
     for encoding in candidates:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _looks_binary(text):
+        if not text.strip() or _looks_binary(text):
             continue
-        return text
+        return text.removeprefix("\ufeff")
     raise GazetteFileError(
         f"{name}: not a text file in UTF-8, UTF-16 or GB18030 (binary data or an unknown encoding)"
     )
 
 
 def _looks_binary(text: str) -> bool:
-    """True if decoded text is mostly control characters or unassigned code points."""
+    """True if decoded text has NULs, many control characters, or is not mostly Chinese/ASCII.
+
+    The last test rejects binary that happens to decode as UTF-16 or GB18030: such text is
+    scattered over the whole of Unicode, while a gazette is ASCII, CJK and CJK punctuation.
+    """
     sample = text[:20000]
     if "\x00" in sample:
         return True
@@ -85,7 +87,10 @@ def _looks_binary(text: str) -> bool:
         for ch in sample
         if (unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t\f\v")
     )
-    return bad > max(8, len(sample) // 200)
+    if bad > max(8, len(sample) // 200):
+        return True
+    usual = sum(1 for ch in sample if ch < "\u0250" or "\u2000" <= ch <= "\u33ff" or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    return usual < len(sample) * 0.9
 
 
 def normalise_line(line: str) -> str:
