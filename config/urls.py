@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gazette.views import HomeView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -9,5 +11,6 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("api/", include("search.api_urls")),
     path("departments/", include("policies.urls")),
+    path("", HomeView.as_view(), name="home"),
     path("", include("gazette.urls")),
 ]

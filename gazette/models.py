@@ -1,9 +1,22 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
+
+
+class GazetteQuerySet(models.QuerySet):
+    def with_counts(self) -> GazetteQuerySet:
+        """Annotate issue_count, document_count and latest_published."""
+        return self.annotate(
+            issue_count=Count("issues", distinct=True),
+            document_count=Count("issues__documents", distinct=True),
+            latest_published=Max("issues__published"),
+        )
 
 
 class Gazette(models.Model):
@@ -17,6 +30,8 @@ class Gazette(models.Model):
     city = models.CharField("城市/机关", max_length=100, blank=True, help_text="如 贺州市；部门名称按城市区分")
     publisher = models.CharField("编印单位", max_length=200, blank=True)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.GAZETTE)
+
+    objects = GazetteQuerySet.as_manager()
 
     class Meta:
         verbose_name = "公报"
@@ -36,6 +51,28 @@ class IssueQuerySet(models.QuerySet):
 
     def with_counts(self) -> IssueQuerySet:
         return self.annotate(document_count=Count("documents", distinct=True))
+
+    def in_gazette(self, gazette: Gazette) -> IssueQuerySet:
+        return self.filter(gazette=gazette)
+
+    def in_year(self, year: int | None) -> IssueQuerySet:
+        return self.filter(year=year) if year else self
+
+    def years(self) -> list[int]:
+        """Distinct years of these issues, newest first (one query)."""
+        return list(
+            self.exclude(year__isnull=True).order_by("-year").values_list("year", flat=True).distinct()
+        )
+
+    def latest_per_gazette(self, count: int = 3) -> IssueQuerySet:
+        """The newest `count` issues of every gazette, in one query (a window function)."""
+        order = [F("published").desc(nulls_last=True), F("year").desc(nulls_last=True), F("number").desc(nulls_last=True), F("pk").desc()]
+        return (
+            self.select_related("gazette")
+            .annotate(rank_in_gazette=Window(RowNumber(), partition_by=[F("gazette")], order_by=order))
+            .filter(rank_in_gazette__lte=count)
+            .order_by("gazette__name", *order)
+        )
 
 
 class Issue(models.Model):
@@ -82,6 +119,34 @@ class Issue(models.Model):
             parts.append(f"（总第{self.total_number}期）")
         return "".join(parts) or (self.published.isoformat() if self.published else f"#{self.pk}")
 
+    @property
+    def groups_by_region(self) -> bool:
+        """A compilation's table of contents is grouped by region, a gazette's by section (栏目)."""
+        return self.gazette.kind == Gazette.Kind.COMPILATION
+
+    def get_previous_in_gazette(self) -> Issue | None:
+        return self._neighbour(before=True)
+
+    def get_next_in_gazette(self) -> Issue | None:
+        return self._neighbour(before=False)
+
+    def _neighbour(self, *, before: bool) -> Issue | None:
+        # Issues of one gazette in (year, number, pk) order; a missing year or number sorts first.
+        op = "lt" if before else "gt"
+        year, number = self.year or 0, self.number or 0
+        sign = "-" if before else ""
+        return (
+            Issue.objects.filter(gazette_id=self.gazette_id)
+            .annotate(year0=Coalesce("year", 0), number0=Coalesce("number", 0))
+            .filter(
+                Q(**{f"year0__{op}": year})
+                | Q(year0=year, **{f"number0__{op}": number})
+                | Q(year0=year, number0=number, **{f"pk__{op}": self.pk})
+            )
+            .order_by(f"{sign}year0", f"{sign}number0", f"{sign}pk")
+            .first()
+        )
+
 
 class DocumentQuerySet(models.QuerySet):
     def in_issue(self, issue: Issue) -> DocumentQuerySet:
@@ -105,6 +170,38 @@ class DocumentQuerySet(models.QuerySet):
             return self.none()
         code, year, seq = parts
         return self.filter(doc_code=code, doc_year=year, doc_seq=seq)
+
+    def with_doc_numbers(self, numbers: list[str]) -> DocumentQuerySet:
+        """Documents bearing any of these 文号 (however bracketed), in one query."""
+        from .importer import split_doc_number
+
+        condition = Q()
+        for number in numbers:
+            parts = split_doc_number(number) if number else None
+            if parts:
+                condition |= Q(doc_code=parts[0], doc_year=parts[1], doc_seq=parts[2])
+        return self.filter(condition) if condition else self.none()
+
+    def for_toc(self) -> DocumentQuerySet:
+        """Table-of-contents rows: no body text loaded, with each document's task count."""
+        return self.defer("blocks", "body").annotate(task_count=Count("tasks")).order_by("order")
+
+    def with_links(self) -> DocumentQuerySet:
+        """Prefetch the documents this one links to and those linking to it (cited by)."""
+        return self.prefetch_related(
+            Prefetch(
+                "links_out",
+                queryset=DocumentLink.objects.select_related("target__issue__gazette")
+                .defer("target__blocks", "target__body")
+                .order_by("target__issue__published", "target__order"),
+            ),
+            Prefetch(
+                "links_in",
+                queryset=DocumentLink.objects.select_related("source__issue__gazette")
+                .defer("source__blocks", "source__body")
+                .order_by("-source__issue__published", "source__order"),
+            ),
+        )
 
 
 class Document(models.Model):
@@ -147,6 +244,82 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("gazette:document-detail", args=[self.pk])
+
+    @property
+    def source_link(self) -> str:
+        """The source address if it is a web address a page may link to, else ''."""
+        return self.source_url if self.source_url.lower().startswith(("http://", "https://")) else ""
+
+    @property
+    def toc_group(self) -> str:
+        """The heading this document is listed under in its issue's table of contents."""
+        return self.region if self.issue.groups_by_region else self.section
+
+    @property
+    def body_blocks(self) -> list[DisplayBlock]:
+        """The body blocks ready to show: heading tag by level, table header rows split off."""
+        shown = []
+        for index, raw in enumerate(self.blocks or []):
+            kind = raw.get("kind") or "paragraph"
+            block = DisplayBlock(index=index, kind=kind, text=raw.get("text") or "")
+            if kind == "heading":
+                level = raw.get("level") or 1
+                block.tag = f"h{min(max(int(level), 1), 4) + 1}"
+            elif kind == "table":
+                rows = [[str(cell) for cell in row] for row in raw.get("rows") or []]
+                count = _header_row_count(rows)
+                block.header_rows = list(enumerate(rows[:count]))
+                block.body_rows = list(enumerate(rows[count:], start=count))
+            shown.append(block)
+        return shown
+
+    def get_previous_in_issue(self) -> Document | None:
+        return (
+            Document.objects.filter(issue_id=self.issue_id, order__lt=self.order)
+            .only("pk", "title", "order", "issue_id")
+            .order_by("-order")
+            .first()
+        )
+
+    def get_next_in_issue(self) -> Document | None:
+        return (
+            Document.objects.filter(issue_id=self.issue_id, order__gt=self.order)
+            .only("pk", "title", "order", "issue_id")
+            .order_by("order")
+            .first()
+        )
+
+
+@dataclass
+class DisplayBlock:
+    """One body block as a page shows it; `anchor` is the id a task or citation links to."""
+
+    index: int
+    kind: str
+    text: str = ""
+    tag: str = "p"
+    header_rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    body_rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"b{self.index}"
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for _, row in self.header_rows + self.body_rows), default=0)
+
+
+def _header_row_count(rows: list[list[str]]) -> int:
+    """How many leading rows of a stored table are its header (the importer's own rule)."""
+    from .importer.blocks import is_header_continuation
+
+    if len(rows) < 2:
+        return len(rows)
+    count = 1
+    while count < len(rows) - 1 and count < 3 and is_header_continuation(rows[count]):
+        count += 1
+    return count
 
 
 class DocumentLink(models.Model):

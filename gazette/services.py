@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from policies.services import document_tasks_save
 
+from .citations import document_citations_update
 from .importer import DocumentRecord, GazetteFileError, IssueRecord, decode_bytes, parse_gazette, split_doc_number
 from .models import Document, DocumentLink, Gazette, ImportRecord, Issue
 
@@ -151,6 +152,7 @@ def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutc
         document_tasks_save(document=document, tasks=doc.tasks, city=gazette.city)
         outcome.created.append(document)
     document_links_update(documents=outcome.created)
+    document_citations_update(documents=outcome.created)
 
 
 def document_links_update(*, documents: list[Document]) -> None:

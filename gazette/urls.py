@@ -3,3 +3,12 @@ from django.urls import path
 from . import views
 
 app_name = "gazette"
+
+urlpatterns = [
+    path("gazettes/", views.GazetteListView.as_view(), name="gazette-list"),
+    path("gazettes/<int:pk>/", views.GazetteDetailView.as_view(), name="gazette-detail"),
+    path("issues/<int:pk>/", views.IssueDetailView.as_view(), name="issue-detail"),
+    path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="document-detail"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/history/", views.ImportRecordListView.as_view(), name="import-history"),
+]

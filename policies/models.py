@@ -1,8 +1,23 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def with_task_counts(self) -> DepartmentQuerySet:
+        """Annotate lead_count and support_count: tasks this department leads or supports."""
+        return self.annotate(
+            lead_count=Count("assignments__task", filter=Q(assignments__role="lead"), distinct=True),
+            support_count=Count("assignments__task", filter=Q(assignments__role="support"), distinct=True),
+        )
+
+    def in_city(self, city: str | None) -> DepartmentQuerySet:
+        return self.filter(city=city) if city else self
+
+    def name_contains(self, text: str | None) -> DepartmentQuerySet:
+        return self.filter(name__icontains=text) if text else self
 
 
 class Department(models.Model):
@@ -10,6 +25,8 @@ class Department(models.Model):
 
     city = models.CharField("城市", max_length=100, blank=True)
     name = models.CharField("名称", max_length=200)
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "单位"
@@ -60,6 +77,28 @@ class TaskQuerySet(models.QuerySet):
             filters["assignments__role"] = role
         return self.filter(**filters).distinct()
 
+    def with_document_summary(self) -> TaskQuerySet:
+        """Like with_document, without loading the documents' body text."""
+        return self.with_document().defer("document__blocks", "document__body")
+
+    def in_gazette(self, gazette) -> TaskQuerySet:
+        return self.filter(document__issue__gazette=gazette) if gazette else self
+
+    def in_year(self, year: int | None) -> TaskQuerySet:
+        return self.filter(document__issue__year=year) if year else self
+
+    def deadline_contains(self, text: str | None) -> TaskQuerySet:
+        return self.filter(deadline__icontains=text) if text else self
+
+    def with_deadline(self) -> TaskQuerySet:
+        return self.exclude(deadline="")
+
+    def in_reading_order(self) -> TaskQuerySet:
+        """Newest issue first, then as printed in each document."""
+        return self.order_by(
+            F("document__issue__published").desc(nulls_last=True), "document__issue_id", "document__order", "order"
+        )
+
 
 class Task(models.Model):
     """A task assignment read from a plan: what, who leads, who supports, by when."""
@@ -100,6 +139,12 @@ class Task(models.Model):
     @property
     def supports(self) -> list[Department]:
         return [a.department for a in self.assignments.all() if a.role == TaskAssignment.Role.SUPPORT]
+
+    @property
+    def url(self) -> str:
+        """The source document's page, at the paragraph or table row the task was read from."""
+        url = self.document.get_absolute_url()
+        return f"{url}#{self.anchor}" if self.anchor else url
 
 
 class TaskAssignment(models.Model):

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+from .importer import GazetteFileError, decode_bytes
+
+ALLOWED_SUFFIXES = (".txt", ".md")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field accepting several files; cleans to a list of UploadedFile."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ALLOWED_SUFFIXES)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class ImportUploadForm(forms.Form):
+    """Step 1 of an import: the gazette files, read and checked but not yet saved."""
+
+    files = MultipleFileField(label="公报文件", help_text="可选多个 .txt 或 .md 文本文件（UTF-8、UTF-16 或 GB18030）。")
+    gazette_name = forms.CharField(
+        label="公报名称（可选）",
+        max_length=200,
+        required=False,
+        help_text="文件中未写明刊名时使用，如 贺州市人民政府公报",
+    )
+    year = forms.IntegerField(label="年份（可选）", min_value=1949, max_value=2100, required=False)
+
+    def clean_files(self) -> list[tuple[str, bytes]]:
+        """(file name, bytes) of each upload; raises ValidationError naming each bad file."""
+        limit = settings.GONGBAO_MAX_UPLOAD_BYTES
+        result: list[tuple[str, bytes]] = []
+        errors: list[str] = []
+        for upload in self.cleaned_data["files"]:
+            name = PurePath(upload.name or "file").name[:255]
+            if not name.lower().endswith(ALLOWED_SUFFIXES):
+                errors.append(f"{name}：只接受 .txt 或 .md 文本文件。")
+                continue
+            if upload.size > limit:
+                errors.append(f"{name}：文件过大（{filesizeformat(upload.size)}），上限为 {filesizeformat(limit)}。")
+                continue
+            data = upload.read()
+            try:
+                decode_bytes(data, name=name)
+            except GazetteFileError as exc:
+                errors.append(f"{name}：不是可读的文本文件（{exc}）。")
+                continue
+            result.append((name, data))
+        if errors:
+            raise ValidationError(errors)
+        return result
+
+
+class ImportConfirmForm(forms.Form):
+    """Step 2: the opaque token of a dry run kept in this user's session."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)

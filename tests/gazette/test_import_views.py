@@ -1,0 +1,204 @@
+"""The import page: upload, dry run, confirm, outcome, history; and who may use it."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from gazette.models import Document, ImportRecord, Issue
+from tests.factories import DocumentFactory, ImportRecordFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SMALL_GAZETTE = """贺州市人民政府公报
+
+2019年第2期（总第52期）
+
+贺州市人民政府办公室 2019年3月29日
+
+目 录
+
+贺州市人民政府办公室关于印发贺州市测试工作方案的通知(贺政办发〔2019〕20号) 1
+
+贺州市人民政府办公室关于印发贺州市测试工作方案的通知
+
+贺政办发〔2019〕20号
+
+各县（区）人民政府，市直各有关单位：
+
+现将《贺州市测试工作方案》印发给你们，请认真贯彻执行。
+
+贺州市人民政府办公室
+
+2019年3月20日
+"""
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path, search_index):
+    settings.GONGBAO_UPLOAD_DIR = tmp_path / "uploads"
+    return settings.GONGBAO_UPLOAD_DIR
+
+
+@pytest.fixture
+def importer(client):
+    user = UserFactory(username="importer")
+    user.user_permissions.add(Permission.objects.get(codename="add_issue", content_type__app_label="gazette"))
+    client.force_login(user)
+    return client
+
+
+def upload(client, *files, **fields):
+    uploads = [SimpleUploadedFile(name, data, content_type="text/plain") for name, data in files]
+    return client.post(reverse("gazette:import"), {"files": uploads, **fields})
+
+
+def token_of(response) -> str:
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_reader_without_permission_is_forbidden(client):
+    client.force_login(UserFactory(username="reader"))
+
+    assert client.get(reverse("gazette:import")).status_code == 403
+    assert upload(client, ("a.txt", SMALL_GAZETTE.encode())).status_code == 403
+    assert client.get(reverse("gazette:import-history")).status_code == 403
+    assert not ImportRecord.objects.exists()
+
+
+def test_import_form_accepts_several_files_and_carries_a_csrf_token(importer):
+    html = importer.get(reverse("gazette:import")).content.decode()
+
+    assert 'type="file"' in html and "multiple" in html
+    assert 'enctype="multipart/form-data"' in html
+    assert "csrfmiddlewaretoken" in html
+
+
+def test_dry_run_of_the_real_gazette_shows_what_would_be_imported_and_writes_nothing(importer, fixture_bytes):
+    response = upload(importer, ("000.txt", fixture_bytes("000")))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "贺州市人民政府公报" in html and "2019年第1期（总第51期）" in html and "2019年2月27日" in html
+    assert "13 篇（新增 13 篇）" in html
+    assert "贺政发〔2019〕1号" in html and "贺政办发〔2019〕4号" in html
+    assert "确认导入" in html
+    assert not Issue.objects.exists() and not ImportRecord.objects.exists()
+
+
+def test_confirming_the_dry_run_imports_the_issue_and_shows_the_outcome(importer, fixture_bytes):
+    preview = upload(importer, ("000.txt", fixture_bytes("000")))
+
+    response = importer.post(reverse("gazette:import"), {"token": token_of(preview)})
+
+    html = response.content.decode()
+    issue = Issue.objects.get()
+    assert (issue.year, issue.number, issue.total_number) == (2019, 1, 51)
+    assert issue.documents.count() == 13
+    assert "已导入" in html and issue.get_absolute_url() in html and "新建 13 篇" in html
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.IMPORTED and record.uploaded_by.username == "importer"
+
+
+def test_a_confirmation_token_works_once(importer):
+    preview = upload(importer, ("small.txt", SMALL_GAZETTE.encode()))
+    importer.post(reverse("gazette:import"), {"token": token_of(preview)})
+
+    again = importer.post(reverse("gazette:import"), {"token": token_of(preview)})
+
+    assert again.status_code == 400
+    assert "已失效" in again.content.decode()
+    assert ImportRecord.objects.count() == 1
+
+
+def test_another_users_token_does_not_import(importer, client):
+    preview = upload(importer, ("small.txt", SMALL_GAZETTE.encode()))
+    other = StaffFactory(username="other-admin")
+    client.force_login(other)
+
+    response = client.post(reverse("gazette:import"), {"token": token_of(preview)})
+
+    assert response.status_code == 400
+    assert not Issue.objects.exists()
+
+
+def test_dry_run_says_what_the_database_already_holds(importer):
+    DocumentFactory(
+        title="已有的测试方案通知", doc_number="贺政办发〔2019〕20号", doc_code="贺政办发", doc_year=2019, doc_seq=20
+    )
+    ImportRecordFactory(
+        file_name="earlier.txt",
+        sha256=__import__("hashlib").sha256(SMALL_GAZETTE.encode()).hexdigest(),
+        status=ImportRecord.Status.IMPORTED,
+    )
+
+    html = upload(importer, ("small.txt", SMALL_GAZETTE.encode())).content.decode()
+
+    assert "此文件已于" in html
+    assert "将关联不重复导入" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("gazette.pdf", b"%PDF-1.4 binary", "只接受 .txt 或 .md"),
+        ("gazette.txt", bytes(range(256)) * 40, "不是可读的文本文件"),
+        ("empty.txt", b"", "空"),
+    ],
+)
+def test_files_that_are_not_gazette_text_are_refused_before_parsing(importer, name, data, problem):
+    response = upload(importer, (name, data))
+
+    assert response.status_code == 400
+    assert problem in response.content.decode()
+    assert not ImportRecord.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused(importer, settings):
+    settings.GONGBAO_MAX_UPLOAD_BYTES = 100
+
+    response = upload(importer, ("big.txt", SMALL_GAZETTE.encode()))
+
+    assert response.status_code == 400
+    assert "文件过大" in response.content.decode()
+
+
+def test_pending_upload_is_kept_under_its_sha256_only(importer, upload_dir):
+    upload(importer, ("../../../tmp/evil.txt", SMALL_GAZETTE.encode()))
+
+    names = [path.name for path in upload_dir.iterdir()]
+    assert names == [__import__("hashlib").sha256(SMALL_GAZETTE.encode()).hexdigest()]
+
+
+def test_unparseable_text_shows_the_problem_and_offers_no_confirmation(importer):
+    response = upload(importer, ("notes.txt", "今天天气很好。\n明天见。\n".encode()))
+
+    html = response.content.decode()
+    assert "无法解析" in html and "notes.txt" in html
+    assert "确认导入" not in html
+
+
+def test_history_lists_every_import_with_status_and_error_escaped(importer):
+    ImportRecordFactory(
+        file_name="<script>x</script>.txt", status=ImportRecord.Status.FAILED, error="bad.txt: the file is empty"
+    )
+    ImportRecordFactory(file_name="good.txt", status=ImportRecord.Status.IMPORTED, documents_created=13)
+
+    html = importer.get(reverse("gazette:import-history")).content.decode()
+
+    assert "&lt;script&gt;x&lt;/script&gt;.txt" in html and "<script>x" not in html
+    assert "失败" in html and "bad.txt: the file is empty" in html
+    assert "已导入" in html and "新建 13 篇" in html
+
+
+def test_reimport_of_the_same_file_reports_unchanged(importer):
+    first = upload(importer, ("small.txt", SMALL_GAZETTE.encode()))
+    importer.post(reverse("gazette:import"), {"token": token_of(first)})
+    second = upload(importer, ("small-copy.txt", SMALL_GAZETTE.encode()))
+
+    html = importer.post(reverse("gazette:import"), {"token": token_of(second)}).content.decode()
+
+    assert "未变更" in html
+    assert Document.objects.count() == 1

@@ -1,0 +1,146 @@
+"""Department pages: who leads and supports what, filtered, and exported for Excel."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from policies.models import TaskAssignment
+from tests.factories import (
+    DepartmentFactory,
+    DocumentFactory,
+    GazetteFactory,
+    IssueFactory,
+    TaskAssignmentFactory,
+    TaskFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LEAD, SUPPORT = TaskAssignment.Role.LEAD, TaskAssignment.Role.SUPPORT
+
+
+@pytest.fixture
+def reader(client):
+    client.force_login(UserFactory(username="reader"))
+    return client
+
+
+@pytest.fixture
+def commerce():
+    """市商务局 of 贺州: leads a cold-chain task (2019), supports an e-commerce task (2023, 柳州's gazette)."""
+    department = DepartmentFactory(city="贺州市", name="市商务局")
+    hezhou = IssueFactory(year=2019)
+    cold_chain = TaskFactory(
+        document=DocumentFactory(issue=hezhou, doc_number="贺政办发〔2018〕146号"),
+        text="加快冷链物流基础设施建设",
+        deadline="2020年12月底前",
+        block_index=3,
+        row_index=2,
+    )
+    TaskAssignmentFactory(task=cold_chain, department=department, role=LEAD)
+    TaskAssignmentFactory(task=cold_chain, department=DepartmentFactory(name="市财政局"), role=SUPPORT)
+    other = IssueFactory(gazette=GazetteFactory(name="柳州市人民政府公报", city="柳州市"), year=2023)
+    ecommerce = TaskFactory(
+        document=DocumentFactory(issue=other), text="培育电子商务龙头企业", deadline="", block_index=5
+    )
+    TaskAssignmentFactory(task=ecommerce, department=DepartmentFactory(name="市工业和信息化局"), role=LEAD)
+    TaskAssignmentFactory(task=ecommerce, department=department, role=SUPPORT)
+    return department, cold_chain, ecommerce
+
+
+def test_department_list_groups_by_city_with_lead_and_support_counts(reader, commerce):
+    department, _, _ = commerce
+    DepartmentFactory(city="柳州市", name="市商务局")
+
+    html = reader.get(reverse("policies:department-list")).content.decode()
+
+    assert html.count("<h2 ") == 2 and ">贺州市</h2>" in html and ">柳州市</h2>" in html
+    row = html.split(f'<a href="{department.get_absolute_url()}">市商务局</a>')[1].split("</tr>")[0]
+    assert '?role=lead">1</a>' in row and '?role=support">1</a>' in row
+
+
+def test_department_page_lists_tasks_as_lead_and_support_linking_to_the_row(reader, commerce):
+    department, cold_chain, ecommerce = commerce
+
+    html = reader.get(department.get_absolute_url()).content.decode()
+
+    assert "加快冷链物流基础设施建设" in html and "培育电子商务龙头企业" in html
+    assert f'href="{cold_chain.document.get_absolute_url()}#b3-r2"' in html
+    assert f'href="{ecommerce.document.get_absolute_url()}#b5"' in html
+    assert "2020年12月底前" in html and "贺政办发〔2018〕146号" in html
+    assert '<span class="role role-lead">牵头</span>' in html and '<span class="role role-support">配合</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ("role=lead", "冷链物流", "电子商务"),
+        ("role=support", "电子商务", "冷链物流"),
+        ("year=2023", "电子商务", "冷链物流"),
+        ("deadline=12月", "冷链物流", "电子商务"),
+        ("has_deadline=on", "冷链物流", "电子商务"),
+    ],
+)
+def test_department_task_filters(reader, commerce, query, shown, hidden):
+    department, _, _ = commerce
+
+    html = reader.get(f"{department.get_absolute_url()}?{query}").content.decode()
+
+    assert shown in html
+    assert hidden not in html
+
+
+def test_department_tasks_filtered_by_gazette(reader, commerce):
+    department, _, ecommerce = commerce
+
+    html = reader.get(f"{department.get_absolute_url()}?gazette={ecommerce.document.issue.gazette_id}").content.decode()
+
+    assert "电子商务" in html and "冷链物流" not in html
+
+
+def test_csv_export_has_a_bom_and_the_filtered_tasks(reader, commerce):
+    department, cold_chain, _ = commerce
+
+    response = reader.get(f"{department.get_absolute_url()}?role=lead&format=csv")
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    raw = response.content
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["单位", "角色", "序号", "任务"]
+    assert len(rows) == 2
+    assert rows[1][1] == "牵头" and rows[1][3] == "加快冷链物流基础设施建设"
+    assert rows[1][4] == "市商务局" and rows[1][5] == "市财政局"
+    assert rows[1][6] == "2020年12月底前"
+    assert rows[1][-1].endswith(f"{cold_chain.document.get_absolute_url()}#b3-r2")
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(reader):
+    department = DepartmentFactory(name="市审计局")
+    TaskAssignmentFactory(task=TaskFactory(text='=HYPERLINK("http://evil","点我")'), department=department)
+
+    rows = list(
+        csv.reader(io.StringIO(reader.get(f"{department.get_absolute_url()}?format=csv").content.decode("utf-8-sig")))
+    )
+
+    assert rows[1][3].startswith("'=")
+
+
+def test_department_page_with_many_tasks_needs_few_queries(reader, django_assert_max_num_queries):
+    department = DepartmentFactory()
+    helpers = [DepartmentFactory(name=f"市第{n}局") for n in range(4)]
+    for n in range(40):
+        task = TaskFactory(document=DocumentFactory(), order=n)
+        TaskAssignmentFactory(task=task, department=department)
+        TaskAssignmentFactory(task=task, department=helpers[n % 4], role=SUPPORT)
+
+    with django_assert_max_num_queries(12):
+        response = reader.get(department.get_absolute_url())
+    with django_assert_max_num_queries(12):
+        reader.get(reverse("policies:department-list"))
+
+    assert response.content.decode().count('class="role role-lead"') == 40
