@@ -111,10 +111,21 @@ def gazette_file_import(
         _record_fail(record, f"{file_name}: 导入时出现内部错误（{type(exc).__name__}: {exc}），未写入任何数据")
         raise
     if index and outcome.created:
-        from search.indexing import documents_index
-
-        documents_index(document_ids=[doc.pk for doc in outcome.created])
+        _index_after_commit(outcome)
     return outcome
+
+
+def _index_after_commit(outcome: ImportOutcome) -> None:
+    """Index the new documents; a failure here leaves the import standing and says how to repair."""
+    from search.indexing import documents_index
+
+    try:
+        documents_index(document_ids=[doc.pk for doc in outcome.created])
+    except Exception as exc:
+        logger.exception("search index update failed after import #%s", outcome.record.pk)
+        message = f"已导入，但检索索引更新失败（{type(exc).__name__}: {exc}）；请运行 manage.py check_index --fix。"
+        outcome.messages.append(message)
+        ImportRecord.objects.filter(pk=outcome.record.pk).update(messages=outcome.record.messages + [message])
 
 
 def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutcome) -> None:

@@ -109,3 +109,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"gazette": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# --- search ---
+# How long an index writer waits for another (an import, update_index) before giving up, in seconds.
+GONGBAO_INDEX_LOCK_TIMEOUT = int(ENV.get("GONGBAO_INDEX_LOCK_TIMEOUT", "600"))

@@ -1,0 +1,363 @@
+"""Whoosh analyzers for Chinese gazette text: jieba words, CJK bigrams and exact 文号.
+
+Every analyzer folds full-width ASCII to half-width and lowercases Latin letters one
+character for one character, so token offsets point into the original text (the snippet
+builder relies on that).
+
+jieba runs in precise mode without HMM, at index and at query time alike: HMM guesses new
+words from context, so the same word could split differently in a query and in a
+document. One jieba tokenizer is loaded per process, from the cache file in
+settings.GONGBAO_JIEBA_CACHE, with the user dictionary kept beside the index (see
+search.indexing); when that file changes, the tokenizer is rebuilt.
+
+The analyzer classes hold no state, so Whoosh can pickle them into the index schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+from django.conf import settings
+from whoosh.analysis import Token, Tokenizer
+
+logger = logging.getLogger(__name__)
+
+JIEBA_MODE = "default"
+JIEBA_HMM = False
+# A user word's frequency: high enough that jieba keeps 市商务局 whole rather than 市/商务局,
+# fixed so segmentation does not depend on the order words were added.
+USER_WORD_FREQ = 20000
+
+# Chinese characters (with 〇 as in 二〇一九) that bigrams are made of.
+CJK_CHARS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# 冷链物流 | 2018 | covid19: the runs the bigram analyzer reads; everything else separates them.
+RUN = re.compile(rf"[{CJK_CHARS}]+|[0-9a-z]+")
+CJK_RUN = re.compile(rf"[{CJK_CHARS}]")
+# A jieba token worth indexing: has a Chinese character, a digit or a letter (drops ，。、 and spaces).
+WORDLIKE = re.compile(rf"[{CJK_CHARS}0-9a-z]")
+# A word jieba can hold in its dictionary: jieba splits text on anything outside this class.
+JIEBA_WORD = re.compile(r"^[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]{2,40}$")
+
+# Policy terms jieba would otherwise split (冷链物流 → 冷/链/物流, 一照多址 → 一/照/多址).
+# The department registry adds body names; changing either list changes the dictionary
+# hash, and the next index run rebuilds the index (search.indexing).
+POLICY_TERMS = (
+    "冷链物流",
+    "快递物流",
+    "电子商务",
+    "营商环境",
+    "优化营商环境",
+    "放管服",
+    "一事通办",
+    "一网通办",
+    "一次办好",
+    "一照多址",
+    "一证多址",
+    "一址多照",
+    "证照分离",
+    "多证合一",
+    "双随机",
+    "一公开",
+    "互联网+政务服务",
+    "政务服务",
+    "政务公开",
+    "政务数据",
+    "聚通用",
+    "数字经济",
+    "数字社会",
+    "数字政府",
+    "绿色金融",
+    "增量配电",
+    "配电业务",
+    "地方志",
+    "十四五",
+    "十三五",
+    "乡村振兴",
+    "养老服务",
+    "综合监管",
+    "应急预案",
+    "任务分工",
+    "牵头单位",
+    "配合单位",
+    "责任单位",
+    "市场主体",
+    "制度性交易成本",
+    "容缺受理",
+    "告知承诺",
+    "电子证照",
+    "不动产登记",
+    "工程建设项目",
+    "公共资源交易",
+    "信用修复",
+    "首违不罚",
+    "包容审慎",
+    "食品安全",
+    "消费升级",
+    "公共文化",
+    "事权和支出责任",
+    "财政事权",
+    "视频会议",
+    "大宗农产品",
+    "服务业",
+    "高质量发展",
+)
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII to half-width, ideographic space to space, A-Z to a-z; same length as text."""
+    return text.translate(_FOLD)
+
+
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20})
+_FOLD = {k: chr(v).lower() if chr(v).isascii() else chr(v) for k, v in _FOLD.items()}
+_FOLD.update({code: chr(code + 32) for code in range(ord("A"), ord("Z") + 1)})
+
+
+# --- jieba, once per process -------------------------------------------------------------
+
+
+@dataclass
+class _Segmenter:
+    digest: str
+    tokenizer: jieba.Tokenizer
+
+
+_lock = threading.Lock()
+_active: _Segmenter | None = None
+_dictionary_stat: tuple | None = None
+
+
+def dictionary_path() -> Path:
+    """The user dictionary file the current index was built with: a sibling of the index folder."""
+    index_path = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    return index_path.with_name(index_path.name + ".dictionary.txt")
+
+
+def dictionary_text(words: Iterable[str]) -> str:
+    """The dictionary file's content for these words: policy terms plus valid words, sorted, one per line."""
+    valid = {w.strip() for w in (*POLICY_TERMS, *words) if JIEBA_WORD.match(w.strip())}
+    return "".join(f"{word}\n" for word in sorted(valid))
+
+
+def dictionary_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read_dictionary() -> str:
+    path = dictionary_path()
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return dictionary_text(())
+
+
+def segmenter() -> jieba.Tokenizer:
+    """The jieba tokenizer for the dictionary beside the index; reloaded only when that file changes."""
+    global _active, _dictionary_stat
+    path = dictionary_path()
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        key = (str(path), None, None)
+    active = _active
+    if active is not None and key == _dictionary_stat:
+        return active.tokenizer
+    with _lock:
+        text = _read_dictionary()
+        digest = dictionary_digest(text)
+        if _active is None or _active.digest != digest:
+            _active = _Segmenter(digest=digest, tokenizer=_build_tokenizer(text.split()))
+        _dictionary_stat = key
+        return _active.tokenizer
+
+
+def _build_tokenizer(words: list[str]) -> jieba.Tokenizer:
+    cache = Path(settings.GONGBAO_JIEBA_CACHE)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(cache.parent)
+    tokenizer.cache_file = cache.name
+    tokenizer.initialize()
+    for word in words:
+        tokenizer.add_word(word, freq=USER_WORD_FREQ)
+    logger.info("jieba loaded with %d user words", len(words))
+    return tokenizer
+
+
+def jieba_words(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) for every indexable jieba word of text, offsets into text."""
+    folded = fold(text)
+    return [
+        (word, start, end)
+        for word, start, end in segmenter().tokenize(folded, mode=JIEBA_MODE, HMM=JIEBA_HMM)
+        if WORDLIKE.search(word)
+    ]
+
+
+def bigram_units(text: str) -> list[tuple[str, str | None, int]]:
+    """One unit per position: (unigram or Latin word, bigram starting here or None, start offset)."""
+    units: list[tuple[str, str | None, int]] = []
+    folded = fold(text)
+    for match in RUN.finditer(folded):
+        run, start = match.group(), match.start()
+        if CJK_RUN.match(run):
+            for i, char in enumerate(run):
+                units.append((char, run[i : i + 2] if i + 1 < len(run) else None, start + i))
+        else:
+            units.append((run, None, start))
+    return units
+
+
+def bigram_query_tokens(text: str) -> list[str]:
+    """Tokens for a phrase query on a bigram field: one per position, so they must follow each other.
+
+    冷链物流 → 冷链 链物 物流 (the last 流 is implied); 2018年 → 2018 年; 冷链 物流 → 冷链 链 物流.
+    """
+    units = bigram_units(text)
+    tokens: list[str] = []
+    for i, (single, bigram, _) in enumerate(units):
+        if bigram is not None:
+            tokens.append(bigram)
+        elif i == 0 or units[i - 1][1] is None or i + 1 < len(units):
+            # A one-character run, a Latin word, or a run's last character that links to what follows.
+            tokens.append(single)
+    return tokens
+
+
+# --- whoosh tokenizers ----------------------------------------------------------------------
+
+
+class _Base(Tokenizer):
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __hash__(self):
+        return hash(self.__class__.__name__)
+
+    def _whole(self, value: str, positions, chars, start_pos, start_char, keeporiginal, **kwargs):
+        token = Token(positions, chars, removestops=False, **kwargs)
+        token.original = token.text = fold(value)
+        token.boost = 1.0
+        token.stopped = False
+        if positions:
+            token.pos = start_pos
+        if chars:
+            token.startchar = start_char
+            token.endchar = start_char + len(value)
+        return token
+
+
+class JiebaTokenizer(_Base):
+    """jieba words (precise mode, no HMM) at consecutive positions; punctuation and spaces dropped."""
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ) -> Iterator[Token]:
+        if not tokenize:
+            yield self._whole(value, positions, chars, start_pos, start_char, keeporiginal, mode=mode, **kwargs)
+            return
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, (word, start, end) in enumerate(jieba_words(value), start=start_pos):
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class BigramTokenizer(_Base):
+    """Each Chinese character and each pair of neighbours at the same position; Latin words whole.
+
+    Any run of two or more characters in the text is then a phrase of bigrams, however
+    jieba would have split it.
+    """
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ) -> Iterator[Token]:
+        if not tokenize:
+            yield self._whole(value, positions, chars, start_pos, start_char, keeporiginal, mode=mode, **kwargs)
+            return
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, (single, bigram, start) in enumerate(bigram_units(value), start=start_pos):
+            for text in (single, bigram) if bigram else (single,):
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = text
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = start_char + start
+                    token.endchar = start_char + start + len(text)
+                yield token
+
+
+class DocNumberTokenizer(_Base):
+    """The whole value as one token: the canonical 文号 (贺政办发〔2018〕139号), or nothing."""
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ) -> Iterator[Token]:
+        value = "".join(fold(value).split())
+        if value:
+            yield self._whole(value, positions, chars, start_pos, start_char, keeporiginal, mode=mode, **kwargs)
+
+
+def jieba_analyzer() -> JiebaTokenizer:
+    return JiebaTokenizer()
+
+
+def bigram_analyzer() -> BigramTokenizer:
+    return BigramTokenizer()
+
+
+def doc_number_analyzer() -> DocNumberTokenizer:
+    return DocNumberTokenizer()

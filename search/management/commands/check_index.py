@@ -1,0 +1,49 @@
+"""Compare the search index with the database and, with --fix, bring it up to date.
+
+Reports the document counts, documents missing from the index or left over in it, and
+whether the index was built with the current department dictionary. --fix indexes the
+missing documents and removes the extra ones, or rebuilds everything when the dictionary
+changed (or with --rebuild).
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from search.indexing import IndexBusy, documents_index, index_rebuild, index_status
+
+
+class Command(BaseCommand):
+    help = "Check the search index against the database; --fix repairs it."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fix",
+            action="store_true",
+            help="Index missing documents, drop extra ones, rebuild if the dictionary changed.",
+        )
+        parser.add_argument("--rebuild", action="store_true", help="Rebuild the whole index from the database.")
+
+    def handle(self, *args, fix: bool, rebuild: bool, **options):
+        try:
+            if rebuild:
+                report = index_rebuild()
+                self.stdout.write(self.style.SUCCESS(f"已重建索引：{report.indexed} 篇文件。"))
+                return
+            status = index_status()
+            self.stdout.write(f"数据库文件数：{status.database_count}；索引文件数：{status.index_count}")
+            self.stdout.write(
+                f"索引词典：{'与单位名录一致' if status.dictionary_current else '已过期（单位名录或政策词表有变化）'}"
+            )
+            if status.missing:
+                self.stdout.write(f"索引缺少 {len(status.missing)} 篇：{status.missing[:20]}")
+            if status.extra:
+                self.stdout.write(f"索引多出 {len(status.extra)} 篇：{status.extra[:20]}")
+            if status.healthy:
+                self.stdout.write(self.style.SUCCESS("索引正常。"))
+                return
+            if not fix:
+                raise CommandError("索引与数据库不一致；用 --fix 修复。")
+            report = documents_index(document_ids=status.missing + status.extra)
+            what = "已重建索引" if report.rebuilt else "已更新索引"
+            self.stdout.write(self.style.SUCCESS(f"{what}：索引 {report.indexed} 篇，移除 {report.removed} 篇。"))
+        except IndexBusy as exc:
+            raise CommandError(str(exc)) from exc

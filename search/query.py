@@ -1,0 +1,345 @@
+"""Reading a reader's query and running it against the index and the database.
+
+The query language is small and never fails: words separated by spaces must all match;
+"…" is an exact phrase; -word excludes; OR (or |) between two words accepts either; a
+文号 in any bracket or width variant matches that document's 文号 first. Anything else
+(field:syntax, *, stray quotes) is plain text; symbols are ignored.
+
+Each word matches where jieba finds it (ranked higher) or where its characters follow
+each other in the CJK-bigram fields (recall independent of jieba). Hits come from Whoosh
+with their scores; filters, facet counts and date order come from the database over the
+matched primary keys, so they always agree with what the pages show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, ExtractYear
+from whoosh import query as wq
+
+from .analyzers import bigram_query_tokens, jieba_words
+from .indexing import whoosh_index
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 12
+# More hits than this and the page suggests narrowing the search.
+TOO_MANY_HITS = 500
+FACET_SIZE = 30
+
+# Relative weights: a jieba word in the title counts most, a bigram-only match least.
+BOOST_DOC_NUMBER = 1000.0
+BOOST_TITLE_WORDS = 8.0
+BOOST_TITLE_BIGRAMS = 4.0
+BOOST_TEXT_WORDS = 3.0
+BOOST_TEXT_LOOSE = 1.5
+BOOST_TEXT_BIGRAMS = 1.0
+
+# Quotes readers type: "…" “…” 「…」 『…』 ＂…＂
+QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"'})
+# Full-width ASCII (Ｏ Ｒ －) to half-width, ideographic space to space; case is kept for OR.
+WIDTH = str.maketrans({**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, 0x3000: 0x20})
+# -"exact phrase" | "exact phrase" | "unclosed phrase to the end | -word | word
+QUERY_ITEM = re.compile(r'(?P<neg>-?)"(?P<phrase>[^"]*)(?:"|$)|(?P<negw>-?)(?P<word>[^\s"]+)')
+OR_WORDS = {"OR", "|", "||"}
+# 贺政办发〔2018〕139 typed without 号
+DOC_NUMBER_WITHOUT_SUFFIX = re.compile(r"[〔\[(【［（〖{]\s*(?:19|20)\d\d\s*[〕\])】］）〗}]\s*\d{1,5}\s*$")
+
+
+@dataclass
+class Term:
+    text: str
+    phrase: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    """AND of groups, each an OR of terms; minus the excluded terms; maybe a 文号."""
+
+    groups: list[list[Term]] = field(default_factory=list)
+    excluded: list[Term] = field(default_factory=list)
+    doc_numbers: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def positive_terms(self) -> list[Term]:
+        return [term for group in self.groups for term in group]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups and not self.doc_numbers
+
+
+@dataclass
+class Filters:
+    gazette: int | None = None
+    issue: int | None = None
+    year: int | None = None
+    issuer: str = ""
+    section: str = ""
+    kind: str = ""
+    region: str = ""
+    has_tasks: bool | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @property
+    def any(self) -> bool:
+        return any(value not in (None, "") for value in self.__dict__.values())
+
+
+@dataclass
+class SearchOutcome:
+    parsed: ParsedQuery
+    ids: list[int]
+    facets: dict[str, list[dict]]
+    notices: list[str]
+    searched: bool
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+# --- parsing ----------------------------------------------------------------------------
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Read a reader's query; never raises, whatever the text."""
+    from gazette.importer import normalise_doc_number
+    from gazette.importer.text import DOC_NUMBER
+
+    parsed = ParsedQuery()
+    text = (raw or "").translate(QUOTES).translate(WIDTH).strip()
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        parsed.notices.append(f"检索词过长，只按前 {MAX_QUERY_CHARS} 个字检索。")
+
+    # A 文号 anywhere in the query: 贺政办发〔2018〕139号, 贺政办发[2018]139号, 贺政办发 2018 139号.
+    candidate = text + "号" if DOC_NUMBER_WITHOUT_SUFFIX.search(text) else text
+    match = DOC_NUMBER.search(candidate)
+    if match and not _inside_quotes(candidate, match.start()):
+        code = match.group("code")
+        year = match.group("year") or match.group("year2")
+        canonical = normalise_doc_number(match.group())
+        if canonical:
+            parsed.doc_numbers.append(canonical)
+            # The importer's pattern lets the office code swallow words typed before it
+            # (关于冷链贺政办发〔2018〕146号); try the shorter codes as well.
+            if len(code) > 6:
+                parsed.doc_numbers.extend(
+                    f"{code[i:]}〔{int(year)}〕{int(match.group('seq'))}号" for i in range(1, len(code) - 1)
+                )
+            text = (candidate[: match.start()] + " " + candidate[match.end() :]).strip()
+
+    pending_or = False
+    for item in QUERY_ITEM.finditer(text):
+        if item.group("word") is not None:
+            negative, value, phrase = bool(item.group("negw")), item.group("word"), False
+        else:
+            negative, value, phrase = bool(item.group("neg")), item.group("phrase"), True
+        if not phrase and not negative and value in OR_WORDS:
+            pending_or = bool(parsed.groups)
+            continue
+        term = Term(text=value.strip(), phrase=phrase)
+        if not bigram_query_tokens(term.text):
+            if term.text:
+                parsed.notices.append(f"“{term.text}”中没有可检索的文字，已忽略。")
+            pending_or = False
+            continue
+        if len(parsed.positive_terms) + len(parsed.excluded) >= MAX_TERMS:
+            parsed.notices.append(f"检索词过多，只用了前 {MAX_TERMS} 个。")
+            break
+        if negative:
+            parsed.excluded.append(term)
+        elif pending_or:
+            parsed.groups[-1].append(term)
+        else:
+            parsed.groups.append([term])
+        pending_or = False
+    return parsed
+
+
+def _inside_quotes(text: str, position: int) -> bool:
+    return text[:position].count('"') % 2 == 1
+
+
+# --- whoosh queries -----------------------------------------------------------------------
+
+
+def _sequence(fieldname: str, tokens: list[str], boost: float) -> wq.Query:
+    if len(tokens) == 1:
+        return wq.Term(fieldname, tokens[0], boost=boost)
+    return wq.Phrase(fieldname, tokens, boost=boost)
+
+
+def term_query(term: Term) -> wq.Query:
+    """Where a term matches: jieba words in title and text, or its characters in sequence."""
+    bigrams = bigram_query_tokens(term.text)
+    words = [word for word, _, _ in jieba_words(term.text)]
+    clauses = [
+        _sequence("title_bigram", bigrams, BOOST_TITLE_BIGRAMS),
+        _sequence("text_bigram", bigrams, BOOST_TEXT_BIGRAMS),
+    ]
+    if words:
+        clauses += [
+            _sequence("title", words, BOOST_TITLE_WORDS),
+            _sequence("text", words, BOOST_TEXT_WORDS),
+        ]
+    content = [word for word in words if len(word) > 1]
+    if not term.phrase and len(content) > 1:
+        # The words of 养老服务监管 apart from each other (养老服务综合监管) still count, lower.
+        clauses.append(wq.And([wq.Term("text", word) for word in content], boost=BOOST_TEXT_LOOSE))
+    return wq.Or(clauses)
+
+
+def doc_number_query(canonical_numbers: list[str]) -> wq.Query:
+    """The document with this 文号 (any written variant), then documents that cite it."""
+    clauses: list[wq.Query] = []
+    for number in canonical_numbers:
+        clauses.append(wq.Term("doc_number", number, boost=BOOST_DOC_NUMBER))
+        clauses.append(_sequence("text_bigram", bigram_query_tokens(number), BOOST_TEXT_BIGRAMS))
+    return wq.Or(clauses)
+
+
+def whoosh_query(parsed: ParsedQuery) -> wq.Query | None:
+    """The Whoosh query for a parsed query, or None when nothing positive is asked."""
+    required: list[wq.Query] = [wq.Or([term_query(term) for term in group]) for group in parsed.groups]
+    if parsed.doc_numbers:
+        required.append(doc_number_query(parsed.doc_numbers))
+    if not required:
+        return None
+    positive = required[0] if len(required) == 1 else wq.And(required)
+    if parsed.excluded:
+        excluded = wq.Or([_sequence("text_bigram", bigram_query_tokens(t.text), 1.0) for t in parsed.excluded])
+        return wq.AndNot(positive, excluded)
+    return positive
+
+
+def ranked_document_ids(query: wq.Query) -> list[tuple[int, float]]:
+    """(document pk, score) for every match, best first."""
+    ix = whoosh_index()
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        if not reader.doc_count() or not reader.has_column("document_pk"):
+            return []
+        results = searcher.search(query, limit=None, terms=False)
+        column = reader.column_reader("document_pk")
+        ranked = []
+        for docnum, score in results.items():
+            value = column[docnum]
+            if value:
+                ranked.append((int(value), score))
+        return ranked
+
+
+# --- database: filters, facets and order --------------------------------------------------
+
+
+def documents_search(*, q: str = "", filters: Filters | None = None, sort: str = "relevance") -> SearchOutcome:
+    """Run a reader's search: matching document ids in order, facet counts and notices."""
+    from gazette.models import Document
+
+    filters = filters or Filters()
+    parsed = parse_query(q)
+    notices = list(parsed.notices)
+    query = whoosh_query(parsed)
+    if query is None and not filters.any:
+        if (q or "").strip() and parsed.excluded:
+            notices.append("只有排除词无法检索，请至少输入一个要查找的词。")
+        return SearchOutcome(parsed=parsed, ids=[], facets={}, notices=notices, searched=False)
+
+    base = _annotated(Document.objects.all())
+    scores: dict[int, float] = {}
+    if query is not None:
+        ranked = ranked_document_ids(query)
+        scores = dict(ranked)
+        base = base.filter(pk__in=list(scores))
+    facets = _facets(base, filters)
+    rows = list(_filtered(base, filters).values_list("pk", "date"))
+    if query is None or sort == "date":
+        rows.sort(key=lambda row: (row[1] or dt.date.min, scores.get(row[0], 0.0), -row[0]), reverse=True)
+    else:
+        rows.sort(key=lambda row: (-scores.get(row[0], 0.0), -(row[1] or dt.date.min).toordinal(), row[0]))
+    ids = [pk for pk, _ in rows]
+    if len(ids) > TOO_MANY_HITS and query is not None:
+        notices.append(f"找到 {len(ids)} 篇，结果较多：可以再加一个词（用空格隔开），或用左侧的筛选缩小范围。")
+    return SearchOutcome(parsed=parsed, ids=ids, facets=facets, notices=notices, searched=True)
+
+
+def _annotated(queryset: QuerySet) -> QuerySet:
+    from policies.models import Task
+
+    return queryset.annotate(
+        search_year=Coalesce(ExtractYear("date"), "issue__year", output_field=IntegerField()),
+        search_has_tasks=Exists(Task.objects.filter(document=OuterRef("pk"))),
+    )
+
+
+FILTER_LOOKUPS = {
+    "gazette": "issue__gazette_id",
+    "issue": "issue_id",
+    "year": "search_year",
+    "issuer": "issuer",
+    "section": "section",
+    "kind": "issue__gazette__kind",
+    "region": "region",
+    "has_tasks": "search_has_tasks",
+}
+
+
+def _filtered(queryset: QuerySet, filters: Filters, skip: str | None = None) -> QuerySet:
+    conditions = Q()
+    for name, lookup in FILTER_LOOKUPS.items():
+        value = getattr(filters, name)
+        if name != skip and value not in (None, ""):
+            conditions &= Q(**{lookup: value})
+    if filters.date_from:
+        conditions &= Q(date__gte=filters.date_from)
+    if filters.date_to:
+        conditions &= Q(date__lte=filters.date_to)
+    return queryset.filter(conditions)
+
+
+def _facets(base: QuerySet, filters: Filters) -> dict[str, list[dict]]:
+    """Counts per value of each facet, over the matches and every other active filter."""
+    from gazette.models import Gazette
+
+    facets: dict[str, list[dict]] = {}
+    kinds = dict(Gazette.Kind.choices)
+    specs = {
+        "gazette": ("issue__gazette_id", "issue__gazette__name"),
+        "year": ("search_year", None),
+        "issuer": ("issuer", None),
+        "section": ("section", None),
+        "kind": ("issue__gazette__kind", None),
+        "region": ("region", None),
+        "has_tasks": ("search_has_tasks", None),
+    }
+    for name, (value_field, label_field) in specs.items():
+        fields = [value_field] + ([label_field] if label_field else [])
+        rows = (
+            _filtered(base, filters, skip=name)
+            .order_by()
+            .values(*fields)
+            .annotate(count=Count("pk"))
+            .order_by("-count", value_field)
+        )
+        selected = getattr(filters, name)
+        entries = []
+        for row in rows[:FACET_SIZE]:
+            value = row[value_field]
+            if value in (None, ""):
+                continue
+            if name == "has_tasks":
+                label, param = ("有任务分工" if value else "无任务分工"), ("1" if value else "0")
+            elif name == "kind":
+                label, param = kinds.get(value, value), value
+            else:
+                label, param = (row[label_field] if label_field else str(value)), str(value)
+            entries.append({"value": param, "label": label, "count": row["count"], "selected": value == selected})
+        facets[name] = entries
+    return facets

@@ -1,0 +1,102 @@
+"""The search page and its read-only JSON twin; both take the same GET parameters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .forms import SearchForm
+from .hits import hits_for
+from .query import SearchOutcome, documents_search
+
+
+def _run(request: HttpRequest) -> tuple[SearchForm, SearchOutcome, object]:
+    form = SearchForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    outcome = documents_search(q=form.query_text(), filters=form.filters(), sort=form.ordering())
+    per_page = getattr(settings, "HAYSTACK_SEARCH_RESULTS_PER_PAGE", 20)
+    page = Paginator(outcome.ids, per_page).get_page(request.GET.get("page"))
+    return form, outcome, page
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form, outcome, page = _run(request)
+    context = {
+        "form": form,
+        "outcome": outcome,
+        "facets": _facet_groups(request, outcome),
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "hits": hits_for(list(page.object_list), outcome.parsed) if outcome.searched else [],
+        "scope": _scope(form),
+    }
+    return render(request, "search/search.html", context)
+
+
+@login_not_required
+@require_GET
+def search_api(request: HttpRequest) -> JsonResponse:
+    # An API client wants a JSON 401, not the login page's HTML; the login is still required.
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "authentication required", "login": settings.LOGIN_URL}, status=401)
+    form, outcome, page = _run(request)
+    hits = hits_for(list(page.object_list), outcome.parsed) if outcome.searched else []
+    return JsonResponse(
+        {
+            "count": outcome.count,
+            "page": page.number,
+            "num_pages": page.paginator.num_pages,
+            "results": [hit.to_json() for hit in hits],
+            "facets": {group["name"]: group["entries"] for group in _facet_groups(request, outcome)},
+            "notices": outcome.notices,
+            "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+FACET_LABELS = {
+    "gazette": "公报",
+    "year": "年份",
+    "kind": "类型",
+    "section": "栏目",
+    "issuer": "发文机关",
+    "region": "地区",
+    "has_tasks": "任务分工",
+}
+
+
+def _facet_groups(request: HttpRequest, outcome: SearchOutcome) -> list[dict]:
+    """Facets in display order, each value with the link that selects it (or clears it when selected)."""
+    groups = []
+    for name, label in FACET_LABELS.items():
+        entries = []
+        for entry in outcome.facets.get(name, []):
+            params = request.GET.copy()
+            params.pop("page", None)
+            if entry["selected"]:
+                params.pop(name, None)
+            else:
+                params[name] = entry["value"]
+            entries.append({**entry, "url": "?" + params.urlencode()})
+        if entries:
+            groups.append({"name": name, "label": label, "entries": entries})
+    return groups
+
+
+def _scope(form: SearchForm):
+    """The issue or gazette a search is limited to, for the page heading."""
+    from gazette.models import Gazette, Issue
+
+    filters = form.filters()
+    if filters.issue:
+        return Issue.objects.select_related("gazette").filter(pk=filters.issue).first()
+    if filters.gazette:
+        return Gazette.objects.filter(pk=filters.gazette).first()
+    return None

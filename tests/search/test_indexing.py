@@ -1,0 +1,103 @@
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from search.analyzers import dictionary_path, jieba_words
+from search.indexing import documents_index, index_status, indexed_document_ids, whoosh_index
+from search.query import documents_search
+from tests.factories import DepartmentFactory, DocumentFactory
+
+
+@pytest.mark.django_db
+def test_first_run_builds_the_dictionary_and_indexes_everything(search_index):
+    DepartmentFactory(name="市邮政管理局")
+    documents = [DocumentFactory(), DocumentFactory()]
+
+    report = documents_index(document_ids=[documents[0].pk])
+
+    assert report.rebuilt
+    assert indexed_document_ids() == {d.pk for d in documents}
+    assert "市邮政管理局" in dictionary_path().read_text(encoding="utf-8").split()
+    assert [w for w, _, _ in jieba_words("由市邮政管理局牵头")] == ["由", "市邮政管理局", "牵头"]
+
+
+@pytest.mark.django_db
+def test_a_new_department_name_rebuilds_the_index(search_index):
+    document = DocumentFactory(body="请市冷链产业促进中心负责。")
+    assert documents_index(document_ids=[document.pk]).rebuilt
+    assert not documents_index(document_ids=[document.pk]).rebuilt
+
+    DepartmentFactory(name="市冷链产业促进中心")
+    report = documents_index(document_ids=[])
+
+    assert report.rebuilt and report.indexed == 1
+    assert documents_search(q="市冷链产业促进中心").ids == [document.pk]
+
+
+@pytest.mark.django_db
+def test_deleted_documents_leave_the_index(search_index):
+    keep, gone = DocumentFactory(), DocumentFactory()
+    documents_index(document_ids=[keep.pk, gone.pk])
+    gone_pk = gone.pk
+    gone.delete()
+
+    report = documents_index(document_ids=[gone_pk])
+
+    assert report.removed == 1
+    assert indexed_document_ids() == {keep.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_writer_waits_instead_of_failing(search_index):
+    documents = [DocumentFactory(body=f"第{i}份冷链物流文件。") for i in range(6)]
+    documents_index(document_ids=[])
+    errors = []
+    # Hold Whoosh's own lock for a moment, as haystack's update_index would.
+    held = whoosh_index().writer()
+
+    def index(batch):
+        try:
+            documents_index(document_ids=[d.pk for d in batch])
+        except Exception as exc:  # pragma: no cover - the assertion below reports it
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=index, args=(documents[i::3],)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    threading.Event().wait(0.5)
+    held.cancel()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert indexed_document_ids() == {d.pk for d in documents}
+
+
+@pytest.mark.django_db
+def test_haystack_rebuild_and_update_commands_work(search_index):
+    document = DocumentFactory(body="发展冷链物流。")
+
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    assert documents_search(q="冷链物流").ids == [document.pk]
+
+    other = DocumentFactory(body="冷链物流第二篇。")
+    call_command("update_index", verbosity=0)
+    assert set(documents_search(q="冷链物流").ids) == {document.pk, other.pk}
+
+
+@pytest.mark.django_db
+def test_check_index_reports_and_fixes_missing_documents(search_index, capsys):
+    indexed = DocumentFactory()
+    documents_index(document_ids=[indexed.pk])
+    missing = DocumentFactory()
+    assert index_status().missing == [missing.pk]
+
+    with pytest.raises(CommandError, match="--fix"):
+        call_command("check_index")
+    call_command("check_index", "--fix")
+
+    assert index_status().healthy

@@ -1,0 +1,82 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import DocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_page_requires_login(client):
+    response = client.get(reverse("search:search"), {"q": "冷链"})
+    assert response.status_code == 302
+
+
+def test_search_page_shows_hits_with_marked_snippets(staff_client, index_documents):
+    document = DocumentFactory(title="冷链物流实施方案", body="发展冷链物流。<script>x</script>")
+    index_documents()
+
+    response = staff_client.get(reverse("search:search"), {"q": "冷链物流"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="hit"' in html and document.doc_number in html
+    assert "<mark>冷链物流</mark>" in html
+    assert "<script>x</script>" not in html
+
+
+def test_empty_query_shows_help(staff_client, index_documents):
+    response = staff_client.get(reverse("search:search"))
+    assert response.status_code == 200
+    assert "怎样检索" in response.content.decode()
+
+
+def test_no_results_page_suggests_what_to_try(staff_client, index_documents):
+    DocumentFactory()
+    index_documents()
+    response = staff_client.get(reverse("search:search"), {"q": "完全不存在的词语组合"})
+    assert "没有找到" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": '"冷链'},
+        {"q": "title:冷链 *"},
+        {"q": "冷链" * 1000},
+        {"q": "冷链\x00"},
+        {"q": "冷链", "page": "999"},
+        {"q": "冷链", "page": "abc"},
+        {"q": "冷链", "gazette": "x", "issue": "-1", "year": "99999", "date_from": "2020-13-45", "sort": "evil"},
+        {"q": "冷链", "date_from": "2022-01-01", "date_to": "2020-01-01"},
+        {"q": "-冷链"},
+    ],
+)
+def test_hostile_parameters_never_fail(staff_client, index_documents, params):
+    DocumentFactory(body="冷链物流。")
+    index_documents()
+    assert staff_client.get(reverse("search:search"), params).status_code == 200
+    assert staff_client.get("/api/search/", params).status_code == 200
+
+
+def test_json_endpoint_returns_count_results_and_facets(staff_client, index_documents):
+    document = DocumentFactory(title="冷链物流实施方案", body="发展冷链物流。")
+    index_documents()
+
+    data = staff_client.get("/api/search/", {"q": "冷链物流"}).json()
+
+    assert data["count"] == 1
+    (result,) = data["results"]
+    assert result["doc_number"] == document.doc_number
+    assert result["title"] == document.title
+    assert result["url"] == document.get_absolute_url()
+    assert result["gazette"] == document.issue.gazette.name
+    assert result["date"] == document.date.isoformat()
+    assert any("<mark>冷链物流</mark>" in s for s in result["snippets"])
+    assert data["facets"]["gazette"][0]["count"] == 1
+
+
+def test_json_endpoint_requires_login(client):
+    response = client.get("/api/search/", {"q": "冷链"})
+
+    assert response.status_code == 401
+    assert response.json()["error"] == "authentication required"
