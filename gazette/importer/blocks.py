@@ -49,6 +49,11 @@ ORG_END = re.compile(r"(?:局|厅|委|办|府|会|室|中心|院|部|行|关|司
 CELL_GLUE = re.compile(r"^[、，,；;：:）)〕】》”]")
 # Header cells are labels: "牵头单位", "2020年".
 HEADER_CELL_MAX_CHARS = 12
+# A table goes on after at most this many text lines: a section row printed across the
+# columns ("一、扩大有效投资"), a note at the foot of a page, or a cell's overflow.
+MAX_TABLE_INTERRUPTION = 3
+# "注：排在第一位的为牵头单位。", "说明：…" — a note printed under a table, kept after it.
+TABLE_NOTE = re.compile(r"^(?:注|备注|说明|※)\s*[0-9１-９]?\s*[：:]")
 
 
 def lines_to_blocks(lines: list[Line]) -> list[Block]:
@@ -57,11 +62,9 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
     i = 0
     while i < len(lines):
         if lines[i].is_row:
-            j = i
-            while j < len(lines) and lines[j].is_row:
-                j += 1
-            blocks.append(Block(kind=TABLE, rows=build_table([line.cells or [] for line in lines[i:j]])))
-            i = j
+            rows, notes, i = table_rows(lines, i)
+            blocks.append(Block(kind=TABLE, rows=build_table(rows)))
+            blocks.extend(text_blocks(notes))
             continue
         j = i
         while j < len(lines) and not lines[j].is_row:
@@ -69,6 +72,86 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
         blocks.extend(text_blocks(lines[i:j]))
         i = j
     return blocks
+
+
+def table_rows(lines: list[Line], start: int) -> tuple[list[list[str]], list[Line], int]:
+    """Rows of the table at start, the notes printed inside it, and the index after it.
+
+    A table goes on across a few text lines between its rows: a section row becomes a row of
+    its own, a note is kept for after the table, and text that finishes a cell the row above
+    left open (a row the converter split) is joined to that cell.
+    """
+    rows: list[list[str]] = []
+    notes: list[Line] = []
+    width = len(lines[start].cells or [])
+    i = start
+    while i < len(lines):
+        if lines[i].is_row:
+            cells = list(lines[i].cells or [])
+            if not join_split_row(rows, cells, [], width):
+                rows.append(cells)
+            i += 1
+            continue
+        gap = i
+        while gap < len(lines) and not lines[gap].is_row and gap - i < MAX_TABLE_INTERRUPTION:
+            gap += 1
+        if gap >= len(lines) or not lines[gap].is_row or len(lines[gap].cells or []) < 2:
+            break
+        sections: list[list[str]] = []
+        found_notes: list[Line] = []
+        overflow: list[str] = []
+        for line in lines[i:gap]:
+            if TABLE_NOTE.match(line.text):
+                found_notes.append(line)
+            elif (heading_marker(line.text) or line.md_heading) and not overflow:
+                # A section row spans the columns: pad it so it is never taken for a split row.
+                sections.append([line.text] + [""] * (width - 1))
+            else:
+                overflow.append(line.text)
+        if not sections and join_split_row(rows, list(lines[gap].cells or []), overflow, width):
+            notes.extend(found_notes)
+            i = gap + 1
+            continue
+        if overflow and (sections or not append_to_open_cell(rows, join_pieces(overflow))):
+            # Text that finishes no cell: the table really ends here.
+            break
+        rows.extend(sections)
+        notes.extend(found_notes)
+        i = gap
+    return rows, notes, i
+
+
+def join_split_row(rows: list[list[str]], cells: list[str], between: list[str], width: int) -> bool:
+    """Put back a row the converter broke inside a cell; False (rows unchanged) if cells is a row of its own.
+
+    "6 | 稳定住房消费 | 落实…利率政策，" then "支持刚性和改善性" then "住房需求。 | 市住房城乡建设局 | …":
+    the short row's last cell, the lines between and the next row's first cell are one cell.
+    """
+    if not rows or not cells or not cells[0]:
+        return False
+    above = rows[-1]
+    if len(above) >= width or len(above) + len(cells) - 1 != width or not above[-1] or ends_sentence(above[-1]):
+        return False
+    above[-1] = join_pieces([above[-1], *between, cells[0]])
+    above.extend(cells[1:])
+    return True
+
+
+def append_to_open_cell(rows: list[list[str]], text: str) -> bool:
+    """Join text to the cell the last row left unfinished; False if text is not such a tail.
+
+    The tail must end a sentence ("防止资金沉淀" / "闲置。") or open with a mark that glues it on,
+    so a table title or an attachment head between two tables is never taken for one.
+    """
+    if not rows or not text or not (ends_sentence(text) or CELL_GLUE.match(text)) or ATTACHMENT_HEAD.match(text):
+        return False
+    row = rows[-1]
+    open_cells = [k for k, cell in enumerate(row) if cell and not ends_sentence(cell) and not ORG_END.search(cell)]
+    if not open_cells:
+        return False
+    k = max(open_cells, key=lambda k: len(row[k]))
+    row[k] = join_pieces([row[k], text])
+    return True
 
 
 def text_blocks(lines: list[Line]) -> list[Block]:

@@ -48,8 +48,10 @@ PARTY_BODY = re.compile(r"(?:部|编办|政法委|网信办|台办|党校|政研
 # 人民银行柳州市中心支行, 柳州税务局, 贺州学院, 新区管委会, 梧州海关贺州工作组
 PLACE_MARK = re.compile(r"[市县区州省旗盟]")
 # Ordinary words with a place character that are part of a department's function:
-# 城市管理行政执法局, 市场监管局, 住房城乡建设局, 社区…, 园区…, 跨区域…
-COMMON_PLACE_WORDS = re.compile(r"城市|市场|市政|市容|城乡|社区|地区|园区|小区|街区|景区|区域|县域|省级|市级|县级|区级")
+# 城市管理行政执法局, 市场监管局, 住房城乡建设局, 市政公用局, 社区…, 园区…, 跨区域… (not the 市 of 深圳市政府)
+COMMON_PLACE_WORDS = re.compile(
+    r"城市|市场|市政(?!府)|湾区|市容|城乡|社区|地区|园区|小区|街区|景区|区域|县域|省级|市级|县级|区级"
+)
 # Bodies that never take the list's prefix: named after their own place or a national body.
 # 广西税务局, 人民银行南宁中心支行, 南宁海关, 中国铁路南宁局集团有限公司, 国家外汇管理局柳州市中心支局
 PROPER_START = re.compile(

@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass, field
 
 from .lines import Line, compact
-from .patterns import RECIPIENTS_LINE, RUNNING_TEXT, heading_marker, is_date_line, is_doc_number_line
+from .patterns import (
+    RECIPIENTS_LINE,
+    RUNNING_TEXT,
+    heading_marker,
+    is_date_line,
+    is_doc_number_line,
+    is_masthead_line,
+)
 from .text import normalise_doc_number
 from .toc import TocEntry
 
@@ -24,6 +31,8 @@ COLOPHON = re.compile(
 )
 # A title runs over at most this many lines.
 MAX_TITLE_LINES = 4
+# 发文机关标志, 文号, 签发人, 份号 and 密级 above a title take at most this many lines.
+MAX_MASTHEAD_LINES = 5
 # A title line is short and carries no running-text punctuation except in 《》 or （）.
 TITLE_LINE_MAX_CHARS = 60
 
@@ -35,6 +44,8 @@ class DocumentSpan:
     title_lines: list[Line]
     lines: list[Line]
     entry: TocEntry | None = None
+    # 发文机关标志, 文号 and 签发人 printed above the title (empty when the 文号 follows it).
+    head_lines: list[Line] = field(default_factory=list)
     start: int = 0
     warnings: list[str] = field(default_factory=list)
 
@@ -101,6 +112,17 @@ def looks_like_title_line(line: Line) -> bool:
     return not RUNNING_TEXT.search(outside)
 
 
+def masthead_start(lines: list[Line], first: int, floor: int) -> int:
+    """First index of the masthead lines (发文机关标志, 文号, 签发人) right above a title at first."""
+    start = first
+    while start - 1 >= floor and first - (start - 1) <= MAX_MASTHEAD_LINES:
+        line = lines[start - 1]
+        if line.is_row or not is_masthead_line(line.text):
+            break
+        start -= 1
+    return start
+
+
 def locate_documents(lines: list[Line], entries: list[TocEntry]) -> tuple[list[DocumentSpan], list[str]]:
     """Spans of the TOC's documents in lines, plus documents found that the TOC does not list.
 
@@ -108,7 +130,8 @@ def locate_documents(lines: list[Line], entries: list[TocEntry]) -> tuple[list[D
     """
     keys = [compact(line.text) if not line.is_row else "" for line in lines]
     warnings: list[str] = []
-    starts: list[tuple[int, int, TocEntry | None]] = []  # (title first, title end, entry)
+    # (masthead first, title first, title end, entry)
+    starts: list[tuple[int, int, int, TocEntry | None]] = []
     cursor = 0
     for entry in entries:
         found = find_title(keys, compact(entry.title), cursor)
@@ -119,38 +142,70 @@ def locate_documents(lines: list[Line], entries: list[TocEntry]) -> tuple[list[D
         if found is None:
             # A title printed a little differently: try again from the top of the body.
             found = find_title(keys, compact(entry.title), 0)
-            if found and any(found[0] == s[0] for s in starts):
+            if found and any(found[0] == s[1] for s in starts):
                 found = None
         if found is None:
             warnings.append(
                 f"目录中的《{entry.title}》（{entry.doc_number or '无文号'}）在正文中未找到，未导入该文件。"
             )
             continue
-        starts.append((found[0], found[1], entry))
+        starts.append((masthead_start(lines, found[0], cursor), found[0], found[1], entry))
         cursor = found[1]
-    starts.sort(key=lambda s: s[0])
-    listed_number_lines = {s[1] for s in starts}
-    # Documents the TOC does not list: title line(s) followed by a 文号 line and a 主送 or date.
+    starts.sort(key=lambda s: s[1])
+    taken = [(head, end + 2) for head, _first, end, _entry in starts]
+    # Documents the TOC does not list, by their shape: title line(s) then a 文号 line and a
+    # 主送 line, or (under a 发文机关标志) a 文号 line, then the title, then 主送.
     for index, line in enumerate(lines):
-        if index in listed_number_lines or line.is_row or not is_doc_number_line(line.text):
+        if line.is_row or not is_doc_number_line(line.text):
             continue
-        if any(first <= index < end + 2 for first, end, _ in starts):
+        if any(head <= index < stop for head, stop in taken):
             continue
         first = title_lines_before(lines, index, 0)
-        if first == index or not opens_document(lines, index):
-            continue
-        title = "".join(line.text for line in lines[first:index])
+        if first < index and opens_document(lines, index):
+            head, title_first, title_end = masthead_start(lines, first, 0), first, index
+        else:
+            found = title_after_number(lines, index)
+            if found is None:
+                continue
+            title_first, title_end = found
+            head = masthead_start(lines, index + 1, 0)
+        title = "".join(line.text for line in lines[title_first:title_end])
         if entries:
             warnings.append(
                 f"正文中的《{title}》（{normalise_doc_number(lines[index].text)}）未列入目录，已作为单独文件导入。"
             )
-        starts.append((first, index, None))
-    starts.sort(key=lambda s: s[0])
+        starts.append((head, title_first, title_end, None))
+        taken.append((head, title_end + 2))
+    starts.sort(key=lambda s: s[1])
     spans: list[DocumentSpan] = []
-    for number, (first, end, entry) in enumerate(starts):
+    for number, (head, first, end, entry) in enumerate(starts):
         stop = starts[number + 1][0] if number + 1 < len(starts) else len(lines)
-        spans.append(DocumentSpan(title_lines=lines[first:end], lines=lines[end:stop], entry=entry, start=first))
+        spans.append(
+            DocumentSpan(
+                title_lines=lines[first:end],
+                lines=lines[end:stop],
+                entry=entry,
+                start=head,
+                head_lines=lines[head:first],
+            )
+        )
     return spans, warnings
+
+
+def title_after_number(lines: list[Line], number_at: int) -> tuple[int, int] | None:
+    """(first, end) of the title under a masthead's 文号 line, when 主送 follows it; else None."""
+    first = number_at + 1
+    while first < len(lines) and first - number_at <= MAX_MASTHEAD_LINES and is_masthead_line(lines[first].text):
+        if is_doc_number_line(lines[first].text):
+            return None
+        first += 1
+    end = first
+    while end < len(lines) and end - first < MAX_TITLE_LINES and looks_like_title_line(lines[end]):
+        end += 1
+    if end == first or end >= len(lines) or lines[end].is_row:
+        return None
+    match = RECIPIENTS_LINE.match(lines[end].text)
+    return (first, end) if match else None
 
 
 def opens_document(lines: list[Line], number_at: int) -> bool:

@@ -29,6 +29,12 @@ AUTOLINK = re.compile(r"<((?:https?://|www\.)[^<>\s]+)>")
 HTML_TAG = re.compile(r"</?(?:p|br|span|div|font|b|i|u|strong|em|sup|sub|td|tr|th|table|tbody|thead)\b[^<>]*>", re.I)
 # A pipe that separates cells: not escaped as "\|".
 CELL_SPLIT = re.compile(r"(?<!\\)\|")
+# "桂林市发展和改革委员会　　　桂林市财政局" — the wide gap between names set side by side
+# (joint signatures); a single ideographic space counts, as converters keep it for layout.
+WIDE_GAP = re.compile(r"[ \u00a0]{2,}|\u3000+|\t")
+# "海南省人力资源和社会保障厅 海南省发展和改革委员会" — names side by side with one space count
+# as pieces only when each is this long (a converter's stray space splits shorter bits).
+MIN_SPACED_PIECE = 5
 # "柳州市 2022年" — a space a converter left between Chinese and a number inside a title.
 SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{CJK}》《“”（）〔〕])\s+|\s+(?=[{CJK}《》“”（）〔〕])")
 
@@ -43,6 +49,9 @@ class Line:
     cells: list[str] | None = None
     # Number of '#' when the line was a Markdown heading, else None.
     md_heading: int | None = None
+    # The pieces of a line printed with wide gaps between them ("桂林市发改委　　桂林市财政局"),
+    # normalised; None when the line has no such gap.
+    pieces: tuple[str, ...] | None = None
 
     @property
     def is_row(self) -> bool:
@@ -79,8 +88,22 @@ def split_lines(text: str) -> list[Line]:
         raw = AUTOLINK.sub(r"\1", raw)
         line = normalise_line(clean_cell(raw).replace("\n", " ")) if HTML_TAG.search(raw) else normalise_line(raw)
         if line:
-            out.append(Line(text=line, number=number, md_heading=level))
+            out.append(Line(text=line, number=number, md_heading=level, pieces=side_by_side(raw)))
     return out
+
+
+def side_by_side(raw: str) -> tuple[str, ...] | None:
+    """The pieces of a raw line set side by side with gaps between them, or None for one piece."""
+    if not any(ch.isspace() for ch in raw.strip()):
+        return None
+    parts = [normalise_line(part) for part in WIDE_GAP.split(raw.strip())]
+    pieces = tuple(part for part in parts if part)
+    if len(pieces) > 1:
+        return pieces
+    pieces = tuple(raw.split())
+    if len(pieces) > 1 and all(len(piece) >= MIN_SPACED_PIECE for piece in pieces):
+        return tuple(normalise_line(piece) for piece in pieces)
+    return None
 
 
 def compact(text: str) -> str:

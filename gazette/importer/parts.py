@@ -13,8 +13,11 @@ from .documents import DocumentSpan
 from .lines import Line, tidy_title
 from .patterns import (
     ATTACHMENT_LIST,
+    COLOPHON_COPY_TO,
     NUMBERED_ITEM,
     ORG_LINE,
+    PRINTED_LINE,
+    PUBLICITY_LINE,
     RECIPIENT_HINT,
     RECIPIENTS_LINE,
     is_date_line,
@@ -28,6 +31,10 @@ from .text import normalise_doc_number, parse_date
 HEAD_LINES = 4
 # "（略）1. 政府采购项目…" — the note that attachments are left out.
 OMITTED = ("（略）", "(略)")
+# A 抄送 list wraps over at most this many lines before the 印发 line.
+MAX_COPY_TO_LINES = 4
+# Joint issuers sign one per line, or two side by side: 19 departments took ten lines.
+MAX_SIGNATURE_LINES = 20
 
 
 def read_document(span: DocumentSpan) -> DocumentRecord:
@@ -40,13 +47,63 @@ def read_document(span: DocumentSpan) -> DocumentRecord:
         record.doc_number = span.entry.doc_number
         record.page = span.entry.page
         record.section = span.entry.section
-    body = read_head(span.lines, record)
+    read_masthead(span.head_lines, record)
+    body = strip_distribution(span.lines)
+    body = read_head(body, record)
     body = read_signature(body, record)
     record.attachments = read_attachments(body)
     record.blocks = lines_to_blocks(body)
     if not record.issuer:
         record.issuer = issuer_from_title(title)
     return record
+
+
+def read_masthead(lines: list[Line], record: DocumentRecord) -> None:
+    """The 文号 printed under the 发文机关标志, above the title (the TOC's 文号 wins if it has one)."""
+    for line in lines:
+        if is_doc_number_line(line.text):
+            record.doc_number = record.doc_number or normalise_doc_number(line.text)
+            record.date = parse_date(line.text) or record.date
+            return
+
+
+def strip_distribution(lines: list[Line]) -> list[Line]:
+    """Lines without the 版记 (抄送, 印发机关和印发日期) and 附注 (此件公开发布, 公开方式).
+
+    They close a document but are not its text; left in, they would read as a paragraph.
+    """
+    out: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.is_row:
+            out.append(line)
+        elif COLOPHON_COPY_TO.match(line.text):
+            index = copy_to_end(lines, index)
+        elif PRINTED_LINE.match(line.text):
+            if is_date_line(line.text) and out and not out[-1].is_row and ORG_LINE.match(out[-1].text):
+                # "广州市人民政府办公厅秘书处" above "2023 年 5 月 18 日印发": the 印发机关 on a line of its own.
+                out.pop()
+        elif not PUBLICITY_LINE.match(line.text):
+            out.append(line)
+        index += 1
+    return out
+
+
+def copy_to_end(lines: list[Line], start: int) -> int:
+    """Index of the last line of the 抄送 list at start: the 印发 line under it, or its last wrapped line."""
+    for stop in range(start + 1, min(len(lines), start + 1 + MAX_COPY_TO_LINES)):
+        if lines[stop].is_row:
+            break
+        if PRINTED_LINE.match(lines[stop].text):
+            return stop
+    end = start
+    # "抄送：…自治区高级人民法院，" / "自治区人民检察院，各人民团体。" — a list broken after a comma.
+    while end + 1 < len(lines) and end - start < MAX_COPY_TO_LINES and lines[end].text.endswith(("，", "、", ",")):
+        if lines[end + 1].is_row:
+            break
+        end += 1
+    return end
 
 
 def read_head(lines: list[Line], record: DocumentRecord) -> list[Line]:
@@ -83,16 +140,35 @@ def read_signature(lines: list[Line], record: DocumentRecord) -> list[Line]:
         if line.is_row or not is_date_line(line.text):
             continue
         date = parse_date(line.text)
-        if index > 0 and not lines[index - 1].is_row and ORG_LINE.match(lines[index - 1].text):
-            record.signature = lines[index - 1].text
-            record.issuer = record.signature
+        names: list[str] = []
+        first = index
+        while first > 0 and index - first < MAX_SIGNATURE_LINES:
+            above = signature_names(lines[first - 1])
+            if not above:
+                break
+            names = above + names
+            first -= 1
+        if names:
+            record.signature = "\n".join(names)
+            record.issuer = "、".join(names)
             record.date = date or record.date
-            return lines[: index - 1] + lines[index + 1 :]
+            return lines[:first] + lines[index + 1 :]
         if record.date is None and date:
             record.date = date
             return lines[:index] + lines[index + 1 :]
         break
     return lines
+
+
+def signature_names(line: Line) -> list[str]:
+    """The organisations a 落款 line names: one, or several set side by side; [] for any other line."""
+    if line.is_row:
+        return []
+    if line.pieces and all(ORG_LINE.match(piece) for piece in line.pieces):
+        return list(line.pieces)
+    if ORG_LINE.match(line.text):
+        return [line.text]
+    return []
 
 
 def read_attachments(lines: list[Line]) -> list[str]:

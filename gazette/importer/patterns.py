@@ -37,15 +37,48 @@ RECIPIENT_HINT = re.compile(
 )
 # "附件：贺州市本级社会公益事业…目录", "附件：（略）1. 政府采购项目…" — the 附件说明.
 ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[：:]\s*(?P<rest>.*)$")
-# "2.贺州市本级“一事通办”事项清单…", "3. 政府采购项目…" — a further item of the 附件说明.
-NUMBERED_ITEM = re.compile(r"^(?P<num>\d{1,2})\s*[.．、]\s*(?!\d)(?P<text>.+)$")
+# "2.贺州市本级“一事通办”事项清单…", "3. 政府采购项目…", "2.2024年桂林市市级重大前期项目计划表" —
+# a further item of the 附件说明 (a number then a year is an item; "2.5亿元" is not).
+NUMBERED_ITEM = re.compile(r"^(?P<num>\d{1,2})\s*[.．、]\s*(?!\d(?!\d{3}\s*年))(?P<text>.+)$")
 # "附件", "附件1", "附件 2-1", "附件：" alone — the head of an attachment's body.
 ATTACHMENT_HEAD = re.compile(r"^附\s*件\s*[\d\-－一二三四五六七八九十]*\s*[：:]?$")
-# "贺州市人民政府办公室关于印发…的通知" → issuer before 关于/印发/转发.
+# "贺州市人民政府办公室关于印发…的通知" → issuer before 关于/印发/转发;
+# "广西壮族自治区人民政府任免国家工作人员" → issuer before 任免.
 ISSUER_PREFIX = re.compile(
     r"^(?P<issuer>[\u3400-\u9fff（）()“”、 ]{2,80}?"
     r"(?:人民政府|政府|办公室|办公厅|委员会|党委|局|厅|委|办|署|院|部|会|中心|处|组|部门|公司|银行|海关|总局|分局))"
-    r"\s*(?:关于|印发|转发|批转|公布)"
+    r"\s*(?:关于|印发|转发|批转|公布|任免)"
+)
+# 发文机关标志, the red masthead over a document: "南宁市人民政府文件",
+# "中共桂林市委办公室 桂林市人民政府办公室文件", "广西壮族自治区人民政府办公厅文件".
+ISSUER_MARK = re.compile(
+    r"^[\u3400-\u9fff（）() ]{2,60}?(?:人民政府|政府|办公室|办公厅|委员会|党委|市委|局|厅|委|办|部|院)\s*文件$"
+)
+# Lines printed above the title with the masthead: "签发人：张某某", "000123" (份号),
+# "机密★1年" (密级), "特急" (紧急程度).
+MASTHEAD_LINE = re.compile(
+    r"^(?:签\s*发\s*人\s*[：:].{1,30}|\d{6}|(?:绝密|机密|秘密)(?:\s*★.{0,10})?|特急|加急|特提|平急)$"
+)
+# 版记 and 附注 after the signature, which are not body text:
+#   "抄送：市委各部门，市人大常委会办公厅，…"  "公开方式：主动公开"  "（此件公开发布）"
+COLOPHON_COPY_TO = re.compile(r"^(?:抄\s*送|抄\s*报|分\s*送)\s*[：:]")
+PUBLICITY_LINE = re.compile(
+    r"^(?:公开方式\s*[：:]\s*\S{2,8}|[（(]\s*此件(?:公开发布|主动公开|不予公开|依申请公开|不公开|删减后公开)\s*[）)]|信息公开选项\s*[：:]\s*\S{2,8})$"
+)
+# "南宁市人民政府办公室　　2024年2月29日印发", "2023 年 5 月 18 日印发" — the 印发机关和印发日期.
+PRINTED_LINE = re.compile(
+    rf"^(?:[\u3400-\u9fff（）()]{{2,40}}\s*)?(?:{DATE_ARABIC.pattern}|{DATE_CHINESE.pattern})\s*印\s*发$"
+)
+# "— 12 —", "- 3 -", "·12·", "第 3 页", "3/40" — a page number printed alone on a line.
+PAGE_NUMBER_LINE = re.compile(
+    r"^(?:[—―\-－–·•]+\s*\d{1,4}\s*[—―\-－–·•]+|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
+)
+# A page's running header: "南宁市人民政府公报 2024年第3期", "桂林市人民政府公报 — 4 —",
+# "2024年第5期 广西壮族自治区人民政府公报", "钦州市人民政府公报".
+_ISSUE_MARK = r"(?:(?:19|20)\d\d\s*年\s*)?第\s*\d{1,3}\s*期(?:\s*[（(]?\s*总第\s*\d{1,5}\s*期\s*[）)]?)?"
+_PAGE_MARK = r"(?:[—―\-－–·•]+\s*\d{1,4}\s*[—―\-－–·•]+|\d{1,4})"
+RUNNING_HEADER = re.compile(
+    rf"^(?:{_PAGE_MARK}\s*)?(?:{_ISSUE_MARK}\s*)?[\u3400-\u9fff]{{2,30}}公报\s*(?:{_ISSUE_MARK})?\s*(?:{_PAGE_MARK})?$"
 )
 # Sentence ends: a line ending in one of these closes its paragraph.
 SENTENCE_END = "。！？!?；;：:…"
@@ -60,8 +93,8 @@ HEADING_MARKERS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(rf"^[{CN_NUM}]+\s*、"), 1),
     # "（一）梳理细化社会公益事业建设领域政府信息公开事项", "(二) 明确责任分工。"
     (re.compile(rf"^[（(]\s*[{CN_NUM}]+\s*[）)]"), 2),
-    # "1.国家和自治区指定有公开载体的…", "2．", "3、"
-    (re.compile(r"^\d{1,2}\s*[.．、](?!\d)"), 3),
+    # "1.国家和自治区指定有公开载体的…", "2．", "3、", "1.2024年底前完成…"
+    (re.compile(r"^\d{1,2}\s*[.．、](?!\d(?!\d{3}\s*年))"), 3),
     # "（1）加强组织领导"
     (re.compile(r"^[（(]\s*\d{1,2}\s*[）)]"), 4),
 ]
@@ -84,6 +117,16 @@ def heading_marker(text: str) -> tuple[int, int] | None:
         if match:
             return depth, match.end()
     return None
+
+
+def is_page_furniture(text: str) -> bool:
+    """True for a running header or a page number printed between the lines of a page."""
+    return bool(PAGE_NUMBER_LINE.match(text) or RUNNING_HEADER.match(text))
+
+
+def is_masthead_line(text: str) -> bool:
+    """True for a line printed above a document's title: 发文机关标志, 文号, 签发人, 份号, 密级."""
+    return bool(ISSUER_MARK.match(text) or MASTHEAD_LINE.match(text) or is_doc_number_line(text))
 
 
 def is_date_line(text: str) -> bool:

@@ -19,6 +19,7 @@ from .errors import GazetteFileError
 from .header import read_header
 from .lines import Line, split_lines
 from .parts import read_document
+from .patterns import is_page_furniture
 from .records import COMPILATION, GAZETTE, IssueRecord
 from .tasks import extract_tasks
 from .toc import read_toc
@@ -40,7 +41,10 @@ def parse_gazette(text: str) -> IssueRecord:
     if is_compilation(lines):
         return parse_compilation(lines)
     toc = read_toc(lines)
-    body_indexes = [index for index in range(len(lines)) if not toc.covers(index)]
+    # Running headers and page numbers are dropped from the body (the cover is read from `lines`).
+    body_indexes = [
+        index for index in range(len(lines)) if not toc.covers(index) and not is_page_furniture(lines[index].text)
+    ]
     body = strip_colophon([lines[index] for index in body_indexes])
     spans, warnings = locate_documents(body, toc.entries)
     if spans:

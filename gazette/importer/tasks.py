@@ -102,6 +102,26 @@ GROUP_LABEL = re.compile(r"^[（(]\s*(?P<number>[一二三四五六七八九十]
 # "72. 持续开展强化公平竞争审查制止行政垄断“破壁”专项行动。 73. 开展破除行政垄断…"
 ITEM_START = re.compile(r"(?:^|(?<=[。；;！？!?\s]))(?P<number>\d{1,3})\s*[.．、](?!\d)\s*")
 
+# Roles named after the names, the State Council's way:
+# （自治区工业和信息化厅牵头，自治区发展改革委、商务厅，北海、防城港、钦州市人民政府配合）
+# （省政务服务数据管理局牵头，省有关单位及各地级以上市政府按职责分工负责）
+# （省商务厅、发展改革委、国资委，各地级以上市人民政府负责）
+TRAILING_ROLE = re.compile(
+    r"(?P<names>[^；;]+?)(?:等(?:部门|单位)?)?(?:按照?职责分工|按照?职责|分工|共同)?"
+    r"(?P<role>牵头负责|牵头|配合|参与|协助|协同|负责|落实)(?:[，,；;]\s*|$)"
+)
+TRAILING_LEAD_ROLES = frozenset({"牵头负责", "牵头"})
+TRAILING_SUPPORT_ROLES = frozenset({"配合", "参与", "协助", "协同"})
+# "市分工方案：" — a caption naming whose breakdown a list is, before a list with trailing roles:
+# （市分工方案：市发展改革委、财政局，各区政府，人民银行广州分行负责）
+LIST_CAPTION = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:分工方案|分工|责任分工)\s*[：:]\s*")
+# A deadline written without its label inside an assignment: "；2024年12月底前完成",
+# "2025年6月底前", "持续推进", "长期坚持".
+DEADLINE_PHRASE = re.compile(
+    r"^(?:(?:19|20)\d\d\s*年(?:\s*\d{1,2}\s*月)?\s*(?:底|末|年底|上半年|下半年)?\s*(?:前|以前)?\s*(?:完成|基本完成)?"
+    r"|持续推进|长期坚持|长期推进|持续开展|长期)$"
+)
+
 # （以下简称评审委员会） / （简称市联席办） / （含分中心） — a bracket that names or qualifies, not assigns.
 NOT_A_LIST = re.compile(r"^(?:以下简称|下称|简称|含|不含|包括|即|如|详见|见)")
 
@@ -275,13 +295,42 @@ def _assignment(content: str, text: str, start: int, end: int) -> _Parts | None:
         lists = []
         for label, following in zip(labels, labels[1:] + [None], strict=True):
             value = listing[label.end() : following.start() if following else len(listing)]
-            lists.append((label.group("label"), value.strip(" ；;，,、")))
+            lists.extend(_with_deadline(label.group("label"), value.strip(" ；;，,、")))
         return _Parts(lists, first_listed, holds_below)
     if not _at_sentence_boundary(text, start, end) or NOT_A_LIST.match(listing):
         return None
+    trailing = _trailing_roles(LIST_CAPTION.sub("", listing))
+    if trailing:
+        return _Parts(trailing, first_listed, holds_below)
     if is_department_list(listing):
         return _Parts([(None, listing)], first_listed, holds_below)
     return None
+
+
+def _with_deadline(label: str, value: str) -> list[tuple[str | None, str]]:
+    """A labelled value, with a deadline written after its names split off: 市公安局、北海海关；2024年12月底前完成."""
+    names, _, tail = value.rpartition("；") if "；" in value else value.rpartition(";")
+    if names and DEADLINE_PHRASE.match(tail.strip()):
+        return [(label, names.strip(" ，,、")), ("完成时限", tail.strip())]
+    return [(label, value)]
+
+
+def _trailing_roles(listing: str) -> list[tuple[str | None, str]] | None:
+    """Lists whose role follows the names (…牵头，…配合 / …负责), or None if listing is not all such lists."""
+    lists: list[tuple[str | None, str]] = []
+    position = 0
+    while position < len(listing):
+        match = TRAILING_ROLE.match(listing, position)
+        if not match:
+            return None
+        names = match.group("names").strip(" ，,、").replace("及", "、")
+        if not is_department_list(names):
+            return None
+        role = match.group("role")
+        label = "牵头" if role in TRAILING_LEAD_ROLES else "配合" if role in TRAILING_SUPPORT_ROLES else None
+        lists.append((label, names))
+        position = match.end()
+    return lists or None
 
 
 def _at_sentence_boundary(text: str, start: int, end: int) -> bool:

@@ -31,10 +31,18 @@ DOC_NUMBER = re.compile(
     r"\s*第?\s*(?P<seq>\d{1,5})\s*号"
 )
 
+# "…推进旅游业高质量发展若干措施的通知市政发" — words that end a title (or lead into a
+# citation), so a 文号 code glued to them by a converter starts after the last of them.
+CODE_LEAD_IN = re.compile(
+    r"^.*(?:的|通知|通报|决定|意见|批复|办法|方案|规定|公告|通告|报告|规划|细则|要点|纪要|请示|根据|依据|按照|参照|和|及|与)"
+)
+
 # 2019年2月27日, 2023 年 12 月 24 日
 DATE_ARABIC = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # 二〇一九年二月二十七日, 二○一八年十二月三十一日
-DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+DATE_CHINESE = re.compile(
+    r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 # Markdown residue from other converters: **bold**, \_ escapes, <p> and <br> inside table cells.
@@ -68,9 +76,7 @@ def decode_bytes(data: bytes, *, name: str = "file") -> str:
         if not text.strip() or _looks_binary(text):
             continue
         return text.removeprefix("\ufeff")
-    raise GazetteFileError(
-        f"{name}: not a text file in UTF-8, UTF-16 or GB18030 (binary data or an unknown encoding)"
-    )
+    raise GazetteFileError(f"{name}: not a text file in UTF-8, UTF-16 or GB18030 (binary data or an unknown encoding)")
 
 
 def _looks_binary(text: str) -> bool:
@@ -82,14 +88,14 @@ def _looks_binary(text: str) -> bool:
     sample = text[:20000]
     if "\x00" in sample:
         return True
-    bad = sum(
-        1
-        for ch in sample
-        if (unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t\f\v")
-    )
+    bad = sum(1 for ch in sample if (unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t\f\v"))
     if bad > max(8, len(sample) // 200):
         return True
-    usual = sum(1 for ch in sample if ch < "\u0250" or "\u2000" <= ch <= "\u33ff" or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    usual = sum(
+        1
+        for ch in sample
+        if ch < "\u0250" or "\u2000" <= ch <= "\u33ff" or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+    )
     return usual < len(sample) * 0.9
 
 
@@ -102,7 +108,7 @@ def normalise_line(line: str) -> str:
     converter left between Chinese characters; trims the line.
     """
     line = line.translate(ZERO_WIDTH)
-    line = "".join(_fold_width(ch) for ch in line)
+    line = line.translate(FOLD_WIDTH)
     line = line.replace("\u3000", " ").replace("\u00a0", " ")
     line = MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line)
     line = MD_ESCAPE.sub(r"\1", line)
@@ -110,12 +116,12 @@ def normalise_line(line: str) -> str:
     return line.strip()
 
 
-def _fold_width(ch: str) -> str:
-    code = ord(ch)
-    # Full-width digits and Latin letters only; punctuation such as （）：，stays Chinese.
-    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-        return chr(code - 0xFEE0)
-    return ch
+# Full-width digits and Latin letters only (０-９ Ａ-Ｚ ａ-ｚ); punctuation such as （）：，stays Chinese.
+FOLD_WIDTH = {
+    code: code - 0xFEE0
+    for start, end in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for code in range(start, end + 1)
+}
 
 
 def clean_cell(cell: str) -> str:
@@ -151,12 +157,28 @@ def normalise_doc_number(text: str) -> str | None:
 
 def split_doc_number(text: str) -> tuple[str, int, int] | None:
     """(office code, year, sequence) of the first 文号 in text, or None."""
-    # "2022年1月29日柳政办〔2022〕9号": drop the date so its 日 is not read as part of the code.
-    match = DOC_NUMBER.search(DATE_ARABIC.sub(" ", normalise_line(text)))
+    found = find_doc_number(normalise_line(text))
+    return found[2] if found else None
+
+
+def find_doc_number(text: str) -> tuple[int, int, tuple[str, int, int]] | None:
+    """(start, end, (code, year, sequence)) of the first 文号 in one normalised line, or None.
+
+    The code starts after any title words a converter glued to it:
+    "…若干措施的通知市政发〔2024〕5号" → 市政发, starting after 通知.
+    """
+    # "2022年1月29日柳政办〔2022〕9号": blank the date so its 日 is not read as part of the code.
+    blanked = DATE_ARABIC.sub(lambda m: " " * len(m.group()), text)
+    match = DOC_NUMBER.search(blanked)
     if not match:
         return None
+    code = match.group("code")
+    lead_in = CODE_LEAD_IN.match(code)
+    if lead_in and lead_in.end() < len(code):
+        code = code[lead_in.end() :]
     year = match.group("year") or match.group("year2")
-    return match.group("code"), int(year), int(match.group("seq"))
+    start = match.start("code") + len(match.group("code")) - len(code)
+    return start, match.end(), (code, int(year), int(match.group("seq")))
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from .lines import Line, compact, tidy_title
 from .patterns import DOC_NUMBER_BARE, RECIPIENTS_LINE, is_date_line, is_doc_number_line
-from .text import normalise_doc_number
+from .text import find_doc_number
 
 # "目 录", "目录", "目　次" — the head of a TOC block (spaces already normalised).
 TOC_HEAD = re.compile(r"^\s*目\s*[录錄次]\s*$")
@@ -27,8 +27,18 @@ TOC_HEAD = re.compile(r"^\s*目\s*[录錄次]\s*$")
 ENTRY_BULLET = re.compile(r"^(?:[-*+]\s+)?[◆◇●○■□★☆·•▪]*\s*")
 # "……（3）", "(贺政发〔2019〕1号) 1", "..... (35)", "柳政办〔2023〕12号（96" — the page at the end.
 PAGE_TAIL = re.compile(r"(?:[.·…\s_—-]*[（(]\s*(?P<page>\d{1,4})\s*[）)]?|[.·…\s_]+(?P<bare>\d{1,4}))\s*$")
-# "(贺政办发〔2018〕139号)", "柳政办〔2022〕9号" — the 文号 at the end of an entry.
-DOC_NUMBER_TAIL = re.compile(rf"[（(\[]?\s*(?P<number>{DOC_NUMBER_BARE})\s*[）)\]]?\s*$")
+# "6  桂林市人民政府关于公布…的通知  市政发（2024）6号" — the page printed before the title.
+PAGE_HEAD = re.compile(r"^(?P<page>\d{1,4})\s+(?=[^\d\s年月日.．、])")
+# "(贺政办发〔2018〕139号)", "柳政办〔2022〕9号", "【南府发〔2024〕3号】", "桂政办发 [ 2024 ] 5 号" — the
+# 文号 at the end of an entry.
+DOC_NUMBER_TAIL = re.compile(rf"[（(\[【〔]?\s*(?P<number>{DOC_NUMBER_BARE})\s*[）)\]】〕]?\s*$")
+# "【市人民政府文件】", "**省人民政府办公厅文件**", "〔人事任免〕" — brackets around a section heading.
+SECTION_BRACKETS = "【】[]〔〕［］<>《》*"
+# "广西壮族自治区人民政府办公厅主办　2024年3月10日出版", "2024年第5期" — cover lines that
+# never belong to the first entry of a TOC printed without a 目录 head.
+COVER_LINE = re.compile(r"公报|第\s*\d+\s*期|主\s*办|编\s*印|出\s*版|\d{4}\s*年\s*\d{1,2}\s*月")
+# A TOC without a 目录 head starts within this many lines of the top of the file.
+HEADLESS_TOC_WITHIN = 150
 # "·····", "……", "......" — leader dots between title and page.
 LEADER = re.compile(r"[.·…_\s—-]+$")
 # A section heading between entries is a few words: "市人民政府文件", "人事任免".
@@ -65,6 +75,10 @@ def read_toc(lines: list[Line]) -> Toc:
     spans: list[tuple[int, int]] = []
     section: str | None = None
     index = 0
+    if not any(not line.is_row and TOC_HEAD.match(line.text) for line in lines):
+        headless = read_headless_toc(lines)
+        if headless:
+            return headless
     while index < len(lines):
         if lines[index].is_row or not TOC_HEAD.match(lines[index].text):
             index += 1
@@ -77,6 +91,34 @@ def read_toc(lines: list[Line]) -> Toc:
         else:
             index += 1
     return Toc(entries=entries, spans=spans)
+
+
+def read_headless_toc(lines: list[Line]) -> Toc | None:
+    """A TOC printed without a 目录 line (a converter dropped it): entries with page numbers near the top.
+
+    Starts at the first line that reads as an entry with a page, backed up over the section
+    heading and title lines above it; needs at least two entries.
+    """
+    for index, line in enumerate(lines[:HEADLESS_TOC_WITHIN]):
+        text = entry_text(line)
+        if line.is_row or is_doc_number_line(text) or RECIPIENTS_LINE.match(text):
+            # A document has begun before any entry: this file has no TOC.
+            if not split_entry(text)[2]:
+                return None
+        title, _number, page = split_entry(text)
+        if page is None:
+            continue
+        start = index
+        while start > 0 and index - start < MAX_PENDING_LINES + 1:
+            above = lines[start - 1]
+            if above.is_row or COVER_LINE.search(above.text) or split_entry(entry_text(above))[2] is not None:
+                break
+            start -= 1
+        entries, last, _section = read_toc_block(lines, start, None)
+        if len(entries) >= 2:
+            return Toc(entries=entries, spans=[(start, last)])
+        return None
+    return None
 
 
 def entry_text(line: Line) -> str:
@@ -118,7 +160,7 @@ def read_toc_block(lines: list[Line], start: int, section: str | None) -> tuple[
         if is_doc_number_line(text) or is_date_line(text) or RECIPIENTS_LINE.match(text) or "。" in text:
             break
         if not pending and len(text) <= SECTION_MAX_CHARS and not TITLE_WORDS.search(text):
-            previous_section, section, section_line = section, text, index
+            previous_section, section, section_line = section, text.strip(SECTION_BRACKETS).strip(), index
             if not entries:
                 last = index
             continue
@@ -135,11 +177,18 @@ def split_entry(text: str) -> tuple[str, str | None, int | None]:
     if match and match.start() > 0 or (match and DOC_NUMBER_TAIL.search(text[: match.start()] or "")):
         page = int(match.group("page") or match.group("bare"))
         text = text[: match.start()]
+    else:
+        head = PAGE_HEAD.match(text)
+        if head and (DOC_NUMBER_TAIL.search(text) or TITLE_WORDS.search(LEADER.sub("", text))):
+            page = int(head.group("page"))
+            text = text[head.end() :]
     doc_number = None
     number = DOC_NUMBER_TAIL.search(text)
-    if number:
-        doc_number = normalise_doc_number(number.group("number"))
-        text = text[: number.start()]
+    found = find_doc_number(number.group("number")) if number else None
+    if number and found:
+        offset, _end, (code, year, seq) = found
+        doc_number = f"{code}〔{year}〕{seq}号"
+        text = text[: number.start("number") + offset].rstrip("（(【[〔 ")
     title = LEADER.sub("", text).strip()
     return title, doc_number, page
 
