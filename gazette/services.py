@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,6 +26,9 @@ CITY_FROM_NAME = re.compile(r"^(.+?(?:自治区|自治州|省|市|州|县|区|�
 QUOTED_TITLE = re.compile(r"《([^《》]{4,120})》")
 # 关于印发贺州市构建绿色金融体系实施方案的通知 → 贺州市构建绿色金融体系实施方案
 PRINTED_TITLE = re.compile(r"(?:印发|转发|公布)(.{4,120}?)的通知$")
+# First key of the session advisory lock a running import holds on its ImportRecord (pk is the
+# second key); PostgreSQL drops it when the process dies, which tells a dead import from a live one.
+RECORD_LOCK_NAMESPACE = 0x6762
 
 
 class ImportFailed(Exception):
@@ -78,9 +81,24 @@ def gazette_file_import(
     Raises ImportFailed when the file cannot be imported; nothing else is written then.
     """
     sha = hashlib.sha256(data).hexdigest()
-    record = ImportRecord.objects.create(
-        file_name=file_name[:255], data=data, size=len(data), sha256=sha, uploaded_by=user
-    )
+    import_records_interrupted_close()
+    with transaction.atomic():
+        record = ImportRecord.objects.create(
+            file_name=file_name[:255], data=data, size=len(data), sha256=sha, uploaded_by=user
+        )
+        # Taken before the record is visible to others, so no one sees it pending and unlocked.
+        _record_lock(record.pk)
+    try:
+        return _import(record=record, file_name=file_name, data=data, gazette_name=gazette_name, year=year, index=index)
+    finally:
+        _record_unlock(record.pk)
+
+
+def _import(
+    *, record: ImportRecord, file_name: str, data: bytes, gazette_name: str | None, year: int | None, index: bool
+) -> ImportOutcome:
+    """gazette_file_import after its record is kept: parse, save in one transaction, index."""
+    sha = record.sha256
     outcome = ImportOutcome(record=record)
     try:
         parsed = gazette_file_parse(file_name=file_name, data=data, gazette_name=gazette_name, year=year)
@@ -235,6 +253,50 @@ def _lock_file(sha: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(sha[:15], 16)])
+
+
+def import_records_interrupted_close() -> int:
+    """Mark as failed every pending import whose process is gone (killed or crashed midway).
+
+    Its transaction was rolled back with its connection, so nothing of it is in the database;
+    the record would otherwise show 处理中 for ever. Returns how many records were closed.
+    Does nothing on databases without advisory locks (SQLite).
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    closed = 0
+    pending = ImportRecord.objects.filter(status=ImportRecord.Status.PENDING)
+    for pk, file_name in pending.values_list("pk", "file_name"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RECORD_LOCK_NAMESPACE, pk])
+            if not cursor.fetchone()[0]:
+                continue  # still running
+            try:
+                closed += pending.filter(pk=pk).update(
+                    status=ImportRecord.Status.FAILED,
+                    error=f"{file_name}: 导入未完成（导入进程中途退出），未写入任何数据；可重新导入此文件。",
+                    finished_at=timezone.now(),
+                )
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RECORD_LOCK_NAMESPACE, pk])
+    return closed
+
+
+def _record_lock(pk: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RECORD_LOCK_NAMESPACE, pk])
+
+
+def _record_unlock(pk: int) -> None:
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RECORD_LOCK_NAMESPACE, pk])
+    except DatabaseError:
+        # The connection is gone (an outage); the lock went with it.
+        logger.warning("could not release the lock of import #%s", pk, exc_info=True)
 
 
 def _record_finish(record: ImportRecord, status: str, messages: list[str]) -> None:

@@ -23,7 +23,13 @@ from .citations import CitationIndex
 from .forms import ImportConfirmForm, ImportUploadForm
 from .importer import DocumentRecord, GazetteFileError, IssueRecord, split_doc_number
 from .models import Document, DocumentLink, Gazette, ImportRecord, Issue
-from .services import ImportFailed, ImportOutcome, gazette_file_import, gazette_file_parse
+from .services import (
+    ImportFailed,
+    ImportOutcome,
+    gazette_file_import,
+    gazette_file_parse,
+    import_records_interrupted_close,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +78,8 @@ class GazetteDetailView(SingleObjectMixin, ListView):
 
     def get_year(self) -> int | None:
         value = self.request.GET.get("year", "")
-        return int(value) if value.isdigit() else None
+        # isdigit() alone accepts ² and ٣, which int() refuses.
+        return int(value) if value.isascii() and value.isdigit() else None
 
     def get_queryset(self):
         return Issue.objects.in_gazette(self.object).in_year(self.get_year()).with_counts().latest_first()
@@ -317,6 +324,11 @@ class ImportRecordListView(PermissionRequiredMixin, ListView):
     raise_exception = True
     paginate_by = 50
     template_name = "gazette/importrecord_list.html"
+
+    def get(self, request, *args, **kwargs):
+        # An import whose process was killed would otherwise show 处理中 for ever.
+        import_records_interrupted_close()
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return (

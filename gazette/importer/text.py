@@ -71,12 +71,25 @@ def decode_bytes(data: bytes, *, name: str = "file") -> str:
     for encoding in candidates:
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if encoding.startswith("utf-8") and exc.reason == "unexpected end of data" and _is_utf8(data[: exc.start]):
+                raise GazetteFileError(
+                    f"{name}: the file ends in the middle of a character: it looks truncated "
+                    "(cut off while copying or downloading); nothing was imported"
+                ) from exc
             continue
         if not text.strip() or _looks_binary(text):
             continue
         return text.removeprefix("\ufeff")
     raise GazetteFileError(f"{name}: not a text file in UTF-8, UTF-16 or GB18030 (binary data or an unknown encoding)")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _looks_binary(text: str) -> bool:
