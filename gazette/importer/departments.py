@@ -73,6 +73,12 @@ SHARED_SUFFIX = re.compile(
 # A place without its body, waiting for the shared suffix: 灵山县, 南宁, 防城港, 各市
 PLACE_STUB = re.compile(rf"^各?[{CJK}]{{1,6}}$")
 
+# One generic body whose levels are listed with 、: "各县、区人民政府", "各市、县、区人民政府" —
+# kept whole (it is not 各县人民政府 plus 各区人民政府); the 、 inside is protected while splitting.
+GENERIC_LEVEL_LIST = re.compile(r"各[市县区](?:、[市县区])+(?:人民政府|政府)")
+# A placeholder for the 、 inside such a body while the list is split (a private-use character).
+LEVEL_LIST_MARK = "\ue000"
+
 # A piece after a line break that continues the name before it: 人民银行柳州市中心\n支行
 CONTINUATION = re.compile(r"^(?:支行|分行|支局|分局|支队|大队|中队|员会|公室)")
 
@@ -87,6 +93,13 @@ SURNAMES = (
 PERSON_TAIL = re.compile(rf"^(?P<department>.{{3,}}?[{ORG_SUFFIX_CHARS}])(?P<person>[{SURNAMES}][{CJK}]{{1,2}})$")
 # A personal name standing alone after a department: "市发展改革委 黄登成" → 黄登成
 PERSON_TOKEN = re.compile(rf"^[{CJK}]{{2,4}}$")
+
+# A bracket after a department that names a person, not an alias:
+# 市发展改革委（张三，主任）, 市城市管理局（联系人：王五，电话：0778-2281234）, 市财政局（李四副局长）
+PERSON_BRACKET = re.compile(
+    r"（(?:(?:联系人|负责人|分管领导|责任人|联络员)\s*[：:][^（）]*"
+    rf"|[{SURNAMES}][{CJK}]{{1,2}}\s*[，,、 ]?\s*[{CJK}]{{0,6}}(?:主任|局长|厅长|书记|部长|院长|处长|科长|主席|行长|秘书长|经理|组长|同志)[^（）]*)）"
+)
 
 # An alias in brackets after the name: 市发展改革委（粮食和储备局）, 市财政局(金融办), 新闻出版局（版权局）
 ALIAS = re.compile(r"^(?P<name>.+?)（(?P<alias>[^（）]+)）$")
@@ -150,14 +163,16 @@ def is_department_list(text: str) -> bool:
 
 def _names(text: str, prefix: str | None) -> list[str]:
     """Every entry of a list, normalised, without repeats; personal names dropped."""
-    tokens = _distribute_shared_suffix(_tokens(_fold_brackets(text)))
+    text = PERSON_BRACKET.sub("", _fold_brackets(text))
+    text = GENERIC_LEVEL_LIST.sub(lambda m: m.group().replace("、", LEVEL_LIST_MARK), text)
+    tokens = _distribute_shared_suffix(_tokens(text))
     names: list[str] = []
     previous_is_department = False
     for token, after_space in tokens:
         token = _drop_person_tail(token)
         if after_space and previous_is_department and _is_person(token):
             continue
-        name, prefix = _with_prefix(token, prefix)
+        name, prefix = _with_prefix(token.replace(LEVEL_LIST_MARK, "、"), prefix)
         if name not in names:
             names.append(name)
         previous_is_department = is_department_like(name)

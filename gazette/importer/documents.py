@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 from .lines import Line, compact
 from .patterns import (
+    DECREE_HEAD,
+    ORG_LINE,
+    PUBLICITY_LINE,
     RECIPIENTS_LINE,
     RUNNING_TEXT,
     heading_marker,
@@ -33,6 +36,13 @@ COLOPHON = re.compile(
 MAX_TITLE_LINES = 4
 # 发文机关标志, 文号, 签发人, 份号 and 密级 above a title take at most this many lines.
 MAX_MASTHEAD_LINES = 5
+# "……", "…" — where a TOC shortened a long title: "梧州市人民政府办公室关于同意设立梧州市六堡茶产业……的复函".
+TITLE_ELLIPSIS = re.compile(r"…+|\.{3,}")
+# Quotes a TOC may leave out of a title the body prints with them: 关于印发《…要点》的通知.
+TITLE_QUOTES = re.compile(r"[《》“”\"]")
+# A 政府令's 公布令 (preamble, 市长 signature, date) sits between its head and the title of
+# the rules it publishes; it takes at most this many lines.
+MAX_DECREE_PREAMBLE = 12
 # A title line is short and carries no running-text punctuation except in 《》 or （）.
 TITLE_LINE_MAX_CHARS = 60
 
@@ -84,12 +94,85 @@ def find_title(keys: list[str], key: str, start: int) -> tuple[int, int] | None:
     return None
 
 
-def find_by_number(lines: list[Line], doc_number: str, start: int) -> int | None:
-    """Index of the 文号 line carrying doc_number from start, or None."""
-    for index in range(start, len(lines)):
+def find_by_number(lines: list[Line], doc_number: str, start: int, stop: int | None = None) -> int | None:
+    """Index of the 文号 line carrying doc_number in lines[start:stop], or None."""
+    for index in range(start, len(lines) if stop is None else min(stop, len(lines))):
         text = lines[index].text
         if not lines[index].is_row and is_doc_number_line(text) and normalise_doc_number(text) == doc_number:
             return index
+    return None
+
+
+def title_by_number(lines: list[Line], number_at: int, floor: int) -> tuple[int, int]:
+    """(first, end) of the title that goes with the 文号 line at number_at.
+
+    Under a masthead (信函格式 too) the title follows the 文号 and 主送 follows the title;
+    otherwise the title is the lines right above the 文号 (possibly none).
+    """
+    after = title_after_number(lines, number_at)
+    if after:
+        return after
+    return title_lines_before(lines, number_at, floor), number_at
+
+
+def number_belongs_elsewhere(lines: list[Line], number_at: int, title_first: int) -> bool:
+    """True when an entry's 文号 line comes before the line its title matched, with text between.
+
+    "梧政办发〔2024〕6号" over "…关于印发…行动方案的通知" while the TOC lists the plan's own
+    title: the title matched is the plan inside that notice, so the 文号 locates the entry.
+    """
+    return number_at < title_first and any(
+        not is_masthead_line(line.text) for line in lines[number_at + 1 : title_first]
+    )
+
+
+def title_key_loose(title: str) -> str:
+    """A title folded for a looser match: no quotes (《》“”), as a TOC may drop them."""
+    return TITLE_QUOTES.sub("", compact(title))
+
+
+def issuer_before(joined: str, key: str) -> bool:
+    """True when joined is key with an issuing body's name before it (崇左市人民政府 + 关于公布…的通知)."""
+    return key.startswith("关于") and joined.endswith(key) and bool(ORG_LINE.match(joined[: len(joined) - len(key)]))
+
+
+def decree_head_above(lines: list[Line], first: int, floor: int) -> int | None:
+    """Index of the 政府令 head ("柳州市人民政府令") over the 公布令 above a title at first, or None."""
+    for index in range(first - 1, max(floor, first - MAX_DECREE_PREAMBLE) - 1, -1):
+        if not lines[index].is_row and DECREE_HEAD.match(lines[index].text):
+            return index
+    return None
+
+
+def find_title_loose(
+    lines: list[Line], keys: list[str], title: str, start: int, stop: int | None = None
+) -> tuple[int, int] | None:
+    """(first, end) of title lines that match a TOC title printed differently, or None.
+
+    The TOC may shorten a title with …… (head and tail must match), drop its 《》, drop the
+    issuer before 关于, or list only what a notice 印发s (body: …关于印发<title>的通知).
+    """
+    key = title_key_loose(title)
+    if not key:
+        return None
+    parts = TITLE_ELLIPSIS.split(key)
+    head, tail = (parts[0], parts[-1]) if len(parts) > 1 else (None, None)
+    for first in range(start, len(lines) if stop is None else stop):
+        if not keys[first] or not looks_like_title_line(lines[first]):
+            continue
+        joined = ""
+        for end in range(first, min(len(lines), first + MAX_TITLE_LINES)):
+            if end > first and not looks_like_title_line(lines[end]):
+                break
+            joined += TITLE_QUOTES.sub("", keys[end])
+            if head is not None:
+                matched = len(joined) >= len(head) + len(tail) and joined.startswith(head) and joined.endswith(tail)
+            else:
+                matched = (
+                    joined == key or issuer_before(joined, key) or issuer_before(joined, "关于印发" + key + "的通知")
+                )
+            if matched:
+                return first, end + 1
     return None
 
 
@@ -97,6 +180,9 @@ def title_lines_before(lines: list[Line], index: int, floor: int) -> int:
     """First index of the title lines that end right before index (a 文号 line)."""
     first = index
     while first - 1 >= floor and index - (first - 1) <= MAX_TITLE_LINES and looks_like_title_line(lines[first - 1]):
+        above = lines[first - 1].text
+        if is_masthead_line(above) or PUBLICITY_LINE.match(above):
+            break
         first -= 1
     return first
 
@@ -117,7 +203,12 @@ def masthead_start(lines: list[Line], first: int, floor: int) -> int:
     start = first
     while start - 1 >= floor and first - (start - 1) <= MAX_MASTHEAD_LINES:
         line = lines[start - 1]
-        if line.is_row or not is_masthead_line(line.text):
+        if line.is_row:
+            break
+        if not is_masthead_line(line.text):
+            # 信函格式: the issuer's name alone over the 文号 ("梧州市人民政府办公室" / "梧政办函〔2024〕12号").
+            if ORG_LINE.match(line.text) and start < first and is_doc_number_line(lines[start].text):
+                start -= 1
             break
         start -= 1
     return start
@@ -135,10 +226,15 @@ def locate_documents(lines: list[Line], entries: list[TocEntry]) -> tuple[list[D
     cursor = 0
     for entry in entries:
         found = find_title(keys, compact(entry.title), cursor)
-        if found is None and entry.doc_number:
-            number_at = find_by_number(lines, entry.doc_number, cursor)
-            if number_at is not None:
-                found = (title_lines_before(lines, number_at, cursor), number_at)
+        if entry.doc_number:
+            number_at = find_by_number(lines, entry.doc_number, cursor, found[0] if found else None)
+            if number_at is not None and (found is None or number_belongs_elsewhere(lines, number_at, found[0])):
+                found = title_by_number(lines, number_at, cursor)
+        if found is None:
+            found = find_title_loose(lines, keys, entry.title, cursor)
+        elif not entry.doc_number and found[0] > cursor:
+            # "崇左市2024年政务公开工作要点" listed without 文号: the notice that 印发s it comes first.
+            found = find_title_loose(lines, keys, entry.title, cursor, found[0]) or found
         if found is None:
             # A title printed a little differently: try again from the top of the body.
             found = find_title(keys, compact(entry.title), 0)
@@ -149,7 +245,11 @@ def locate_documents(lines: list[Line], entries: list[TocEntry]) -> tuple[list[D
                 f"目录中的《{entry.title}》（{entry.doc_number or '无文号'}）在正文中未找到，未导入该文件。"
             )
             continue
-        starts.append((masthead_start(lines, found[0], cursor), found[0], found[1], entry))
+        head = masthead_start(lines, found[0], cursor)
+        if entry.doc_number is None or "令第" in entry.doc_number:
+            decree = decree_head_above(lines, head, cursor)
+            head = decree if decree is not None else head
+        starts.append((head, found[0], found[1], entry))
         cursor = found[1]
     starts.sort(key=lambda s: s[1])
     taken = [(head, end + 2) for head, _first, end, _entry in starts]

@@ -14,6 +14,9 @@ from .lines import Line, tidy_title
 from .patterns import (
     ATTACHMENT_LIST,
     COLOPHON_COPY_TO,
+    DECREE_HEAD,
+    DECREE_SEQ_LINE,
+    DECREE_SIGNER,
     NUMBERED_ITEM,
     ORG_LINE,
     PRINTED_LINE,
@@ -47,8 +50,10 @@ def read_document(span: DocumentSpan) -> DocumentRecord:
         record.doc_number = span.entry.doc_number
         record.page = span.entry.page
         record.section = span.entry.section
+    preamble = read_decree_head(span.head_lines, record)
     read_masthead(span.head_lines, record)
-    body = strip_distribution(span.lines)
+    lines = preamble + span.title_lines + span.lines if preamble else span.lines
+    body = strip_distribution(lines)
     body = read_head(body, record)
     body = read_signature(body, record)
     record.attachments = read_attachments(body)
@@ -56,6 +61,34 @@ def read_document(span: DocumentSpan) -> DocumentRecord:
     if not record.issuer:
         record.issuer = issuer_from_title(title)
     return record
+
+
+def read_decree_head(lines: list[Line], record: DocumentRecord) -> list[Line]:
+    """The 公布令 of a 政府令 printed above its title; sets its number and issuer.
+
+    "柳州市人民政府令" / "第12号" / "《…办法》已经…审议通过，现予公布…" / "市长　张某某" / date:
+    the lines after the head and number are returned, to open the body before the title.
+    """
+    for index, line in enumerate(lines):
+        match = DECREE_HEAD.match(line.text)
+        if not match:
+            continue
+        rest = index + 1
+        seq = match.group("seq")
+        if seq is None and rest < len(lines) and DECREE_SEQ_LINE.match(lines[rest].text):
+            seq = DECREE_SEQ_LINE.match(lines[rest].text).group("seq")
+            rest += 1
+        if seq is not None:
+            record.doc_number = record.doc_number or f"{match.group('issuer')}令第{int(seq)}号"
+        record.issuer = match.group("issuer")
+        preamble = []
+        for following in lines[rest:]:
+            if DECREE_SIGNER.match(following.text) and not record.signature:
+                record.signature = following.text if not following.pieces else "　".join(following.pieces)
+                continue
+            preamble.append(following)
+        return preamble
+    return []
 
 
 def read_masthead(lines: list[Line], record: DocumentRecord) -> None:

@@ -54,6 +54,12 @@ ISSUER_PREFIX = re.compile(
 ISSUER_MARK = re.compile(
     r"^[\u3400-\u9fff（）() ]{2,60}?(?:人民政府|政府|办公室|办公厅|委员会|党委|市委|局|厅|委|办|部|院)\s*文件$"
 )
+# The head of a 政府令: "柳州市人民政府令" with "第12号" on the next line, or both on one line.
+DECREE_HEAD = re.compile(r"^(?P<issuer>[\u3400-\u9fff]{2,30}?(?:人民政府|政府))令(?:\s*第\s*(?P<seq>\d{1,5})\s*号)?$")
+# "第12号", "第 12 号" — the decree's number on the line under its head.
+DECREE_SEQ_LINE = re.compile(r"^第\s*(?P<seq>\d{1,5})\s*号$")
+# "市长　张某某", "自治区主席 蓝某某" — who signs a 政府令's 公布令.
+DECREE_SIGNER = re.compile(r"^(?:自治区主席|主席|省长|市长|州长|盟长|县长|区长|旗长)\s*[\u3400-\u9fff]{2,4}$")
 # Lines printed above the title with the masthead: "签发人：张某某", "000123" (份号),
 # "机密★1年" (密级), "特急" (紧急程度).
 MASTHEAD_LINE = re.compile(

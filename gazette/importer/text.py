@@ -31,6 +31,10 @@ DOC_NUMBER = re.compile(
     r"\s*第?\s*(?P<seq>\d{1,5})\s*号"
 )
 
+# 政府令 numbers have no year and are kept whole: "柳州市人民政府令第12号", "柳州市人民政府令 第 12 号",
+# "（广西壮族自治区人民政府令第156号）".
+DECREE_NUMBER = re.compile(rf"(?P<issuer>[{CJK}]{{2,30}}?(?:人民政府|政府))令\s*[（(]?\s*第\s*(?P<seq>\d{{1,5}})\s*号")
+
 # "…推进旅游业高质量发展若干措施的通知市政发" — words that end a title (or lead into a
 # citation), so a 文号 code glued to them by a converter starts after the last of them.
 CODE_LEAD_IN = re.compile(
@@ -192,6 +196,14 @@ def find_doc_number(text: str) -> tuple[int, int, tuple[str, int, int]] | None:
     year = match.group("year") or match.group("year2")
     start = match.start("code") + len(match.group("code")) - len(code)
     return start, match.end(), (code, int(year), int(match.group("seq")))
+
+
+def find_decree_number(text: str) -> tuple[int, int, str] | None:
+    """(start, end, number) of the first 政府令 number in one normalised line, written 柳州市人民政府令第12号."""
+    match = DECREE_NUMBER.search(text)
+    if not match:
+        return None
+    return match.start(), match.end(), f"{match.group('issuer')}令第{int(match.group('seq'))}号"
 
 
 def parse_date(text: str) -> dt.date | None:

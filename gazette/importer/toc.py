@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from .lines import Line, compact, tidy_title
 from .patterns import DOC_NUMBER_BARE, RECIPIENTS_LINE, is_date_line, is_doc_number_line
-from .text import find_doc_number
+from .text import DECREE_NUMBER, find_decree_number, find_doc_number
 
 # "目 录", "目录", "目　次" — the head of a TOC block (spaces already normalised).
 TOC_HEAD = re.compile(r"^\s*目\s*[录錄次]\s*$")
@@ -32,6 +32,8 @@ PAGE_HEAD = re.compile(r"^(?P<page>\d{1,4})\s+(?=[^\d\s年月日.．、])")
 # "(贺政办发〔2018〕139号)", "柳政办〔2022〕9号", "【南府发〔2024〕3号】", "桂政办发 [ 2024 ] 5 号" — the
 # 文号 at the end of an entry.
 DOC_NUMBER_TAIL = re.compile(rf"[（(\[【〔]?\s*(?P<number>{DOC_NUMBER_BARE})\s*[）)\]】〕]?\s*$")
+# "柳州市城市绿化管理办法（柳州市人民政府令第12号）" — a 政府令 number at the end of an entry.
+DECREE_TAIL = re.compile(rf"[（(]\s*(?P<number>{DECREE_NUMBER.pattern})\s*[）)]\s*$")
 # "【市人民政府文件】", "**省人民政府办公厅文件**", "〔人事任免〕" — brackets around a section heading.
 SECTION_BRACKETS = "【】[]〔〕［］<>《》*"
 # "广西壮族自治区人民政府办公厅主办　2024年3月10日出版", "2024年第5期" — cover lines that
@@ -45,6 +47,10 @@ LEADER = re.compile(r"[.·…_\s—-]+$")
 SECTION_MAX_CHARS = 20
 # Words that make a short line a document title rather than a section heading.
 TITLE_WORDS = re.compile(r"关于|《|通知$|决定$|意见$|办法$|规定$|方案$|批复$|公告$|通告$|报告$|函$|令$|规划$|细则$")
+# "| 文件名称 | 文号 | 页码 |" — a cell of the header row of a TOC printed as a table.
+TOC_COLUMN_LABEL = re.compile(
+    r"^(?:序号|文件名称|文件标题|标题|名称|题目|文号|发文字号|发文机关|页码|页次|页|类别|栏目)$"
+)
 # A title wraps over at most this many TOC lines before its 文号/page line.
 MAX_PENDING_LINES = 3
 
@@ -136,6 +142,10 @@ def read_toc_block(lines: list[Line], start: int, section: str | None) -> tuple[
     previous_section = section
     for index in range(start, len(lines)):
         text = entry_text(lines[index])
+        if is_toc_column_labels(lines[index]):
+            if not entries:
+                last = index
+            continue
         if TOC_HEAD.match(text):
             # A second 目录 head continues the same TOC.
             last = index if not pending else last
@@ -170,6 +180,12 @@ def read_toc_block(lines: list[Line], start: int, section: str | None) -> tuple[
     return entries, last, section
 
 
+def is_toc_column_labels(line: Line) -> bool:
+    """True for the header row of a TOC table: | 文件名称 | 文号 | 页码 |."""
+    cells = [cell for cell in line.cells or [] if cell]
+    return bool(cells) and all(TOC_COLUMN_LABEL.match(cell.replace(" ", "")) for cell in cells)
+
+
 def split_entry(text: str) -> tuple[str, str | None, int | None]:
     """(title part, 文号, page) of one TOC line; 文号 and page are None when the line has none."""
     page = None
@@ -189,6 +205,11 @@ def split_entry(text: str) -> tuple[str, str | None, int | None]:
         offset, _end, (code, year, seq) = found
         doc_number = f"{code}〔{year}〕{seq}号"
         text = text[: number.start("number") + offset].rstrip("（(【[〔 ")
+    else:
+        decree = DECREE_TAIL.search(text)
+        if decree and decree.start() > 0:
+            doc_number = find_decree_number(decree.group("number"))[2]
+            text = text[: decree.start()]
     title = LEADER.sub("", text).strip()
     return title, doc_number, page
 
