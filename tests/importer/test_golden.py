@@ -5,17 +5,16 @@ Regenerate the expected JSON (after checking the new output by eye) with
 """
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from gazette.importer import parse_gazette
+from tests.importer.golden import assert_matches_golden
 
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CASES = sorted(DATA.glob("*.txt")) + sorted(FIXTURES.glob("*.txt"))
-REGENERATE = os.environ.get("GONGBAO_REGEN_GOLDEN") == "1"
 
 
 def render(path: Path) -> str:
@@ -25,9 +24,4 @@ def render(path: Path) -> str:
 
 @pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
 def test_parse_matches_golden_file(path):
-    expected_path = DATA / f"{path.stem}.expected.json"
-    actual = render(path)
-    if REGENERATE:
-        expected_path.write_text(actual, encoding="utf-8")
-    assert expected_path.exists(), f"no golden file {expected_path.name}; run with GONGBAO_REGEN_GOLDEN=1"
-    assert actual == expected_path.read_text(encoding="utf-8")
+    assert_matches_golden(render(path), DATA / f"{path.stem}.expected.json")

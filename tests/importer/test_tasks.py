@@ -8,7 +8,6 @@ Each case has a golden <case>.expected.json; regenerate after checking the outpu
 """
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -17,10 +16,10 @@ import pytest
 from gazette.importer.records import HEADING, PARAGRAPH, TABLE, Block
 from gazette.importer.tasks import extract_tasks
 from gazette.importer.text import clean_cell, join_wrapped
+from tests.importer.golden import assert_matches_golden
 
 DATA = Path(__file__).resolve().parent / "data" / "tasks"
 CASES = sorted(DATA.glob("*.txt"))
-REGENERATE = os.environ.get("GONGBAO_REGEN_GOLDEN") == "1"
 
 
 def read_blocks(path: Path) -> list[Block]:
@@ -56,12 +55,7 @@ def render(path: Path) -> str:
 
 @pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
 def test_tasks_match_golden_file(path):
-    expected_path = DATA / f"{path.stem}.expected.json"
-    actual = render(path)
-    if REGENERATE:
-        expected_path.write_text(actual, encoding="utf-8")
-    assert expected_path.exists(), f"no golden file {expected_path.name}; run with GONGBAO_REGEN_GOLDEN=1"
-    assert actual == expected_path.read_text(encoding="utf-8")
+    assert_matches_golden(render(path), DATA / f"{path.stem}.expected.json")
 
 
 # --- Brackets ------------------------------------------------------------------------------
