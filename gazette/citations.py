@@ -59,7 +59,7 @@ def find_citations(text: str) -> list[Citation]:
             )
         )
     for match in QUOTED_TITLE.finditer(text):
-        found.append(Citation(match.start(), match.end(), TITLE, title=match.group(1).strip()))
+        found.append(Citation(match.start(), match.end(), TITLE, title=unnest_quotes(match.group(1).strip())))
     found.sort(key=lambda c: (c.start, -c.end))
     result: list[Citation] = []
     for citation in found:
@@ -67,6 +67,16 @@ def find_citations(text: str) -> list[Citation]:
             continue
         result.append(citation)
     return result
+
+
+def unnest_quotes(title: str) -> str:
+    """A title quoted inside a quotation writes its own 《》 as 〈〉; give them back (〈X〉 → 《X》)."""
+    return title.replace("〈", "《").replace("〉", "》")
+
+
+def nest_quotes(title: str) -> str:
+    """The form of a title when it is quoted inside 《》 (《X》 → 〈X〉)."""
+    return title.replace("《", "〈").replace("》", "〉")
 
 
 def title_keys(title: str) -> set[str]:
@@ -195,7 +205,7 @@ def _documents_citing(documents: list[Document]) -> list[Document]:
         if document.doc_code and document.doc_year and document.doc_seq is not None:
             conditions.append(Q(body__contains=document.doc_code) & Q(body__contains=str(document.doc_year)))
         for key in title_keys(document.title):
-            conditions.append(Q(body__contains=f"《{key}》"))
+            conditions.append(Q(body__contains=f"《{key}》") | Q(body__contains=f"《{nest_quotes(key)}》"))
     if not conditions:
         return []
     index = CitationIndex(documents)

@@ -85,3 +85,12 @@ def test_a_document_does_not_cite_itself():
     )
 
     assert document_citations_update(documents=[document]) == 0
+
+
+def test_cited_title_with_nested_quotes_links_to_the_notice():
+    notice = DocumentFactory(title="贺州市人民政府办公室关于印发《贺州市加快发展冷链物流保障食品安全促进消费升级的实施方案》的通知")
+    text = "为落实《贺州市人民政府办公室关于印发〈贺州市加快发展冷链物流保障食品安全促进消费升级的实施方案〉的通知》，现通知如下。"
+
+    (citation,) = find_citations(text)
+
+    assert CitationIndex([notice]).resolve(citation) == (notice, citation.start)
