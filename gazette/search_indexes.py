@@ -3,7 +3,9 @@
 Fields come in pairs where recall matters: `text`/`title` are analysed by jieba (ranked
 higher), `text_bigram`/`title_bigram` by CJK bigrams so that any run of two or more
 characters finds the document however jieba splits it. `doc_number` holds the canonical
-文号 as one token. search.query builds the queries; search.indexing writes the index.
+文号 as one token. Issuer, section, region, tasks and departments are searched as part of
+`text`, so each piece of text goes through jieba once; filters and facets come from the
+database. search.query builds the queries; search.indexing writes the index.
 """
 
 from __future__ import annotations
@@ -24,16 +26,12 @@ class DocumentIndex(indexes.SearchIndex, indexes.Indexable):
     # The primary key again as a sortable text field: Whoosh keeps it in a column, so the
     # hits of a query map to documents without loading every hit's stored text.
     document_pk = indexes.CharField(analyzer=doc_number_analyzer())
-    issuer = indexes.CharField(model_attr="issuer", analyzer=jieba_analyzer())
+    # Filters and facets come from the database (search.query); the fields below stay so
+    # that a haystack SearchQuerySet (and the Elasticsearch path) can filter by them too.
     date = indexes.DateField(model_attr="date", null=True)
-    gazette = indexes.CharField(analyzer=jieba_analyzer())
     gazette_id = indexes.IntegerField()
     issue_id = indexes.IntegerField(model_attr="issue_id")
     year = indexes.IntegerField(null=True)
-    section = indexes.CharField(model_attr="section", analyzer=jieba_analyzer())
-    region = indexes.CharField(model_attr="region", analyzer=jieba_analyzer())
-    tasks = indexes.CharField(analyzer=jieba_analyzer())
-    departments = indexes.CharField(analyzer=jieba_analyzer())
     has_tasks = indexes.BooleanField()
 
     def get_model(self):
@@ -50,19 +48,16 @@ class DocumentIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_document_pk(self, obj: Document) -> str:
         return str(obj.pk)
 
-    def prepare_gazette(self, obj: Document) -> str:
-        return obj.issue.gazette.name
-
     def prepare_gazette_id(self, obj: Document) -> int:
         return obj.issue.gazette_id
 
     def prepare_year(self, obj: Document) -> int | None:
         return obj.date.year if obj.date else obj.issue.year
 
-    def prepare_tasks(self, obj: Document) -> str:
+    def task_text(self, obj: Document) -> str:
         return "\n".join(task.text for task in obj.tasks.all())
 
-    def prepare_departments(self, obj: Document) -> str:
+    def department_names(self, obj: Document) -> str:
         return "\n".join(sorted({a.department.name for task in obj.tasks.all() for a in task.assignments.all()}))
 
     def prepare_has_tasks(self, obj: Document) -> bool:
@@ -90,6 +85,6 @@ def _searchable_parts(obj: Document, index: DocumentIndex) -> list[str]:
         obj.recipients,
         "\n".join(str(item) for item in obj.attachments) if isinstance(obj.attachments, list) else "",
         obj.body,
-        index.prepare_tasks(obj),
-        index.prepare_departments(obj),
+        index.task_text(obj),
+        index.department_names(obj),
     ]

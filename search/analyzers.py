@@ -8,7 +8,8 @@ jieba runs in precise mode without HMM, at index and at query time alike: HMM gu
 words from context, so the same word could split differently in a query and in a
 document. One jieba tokenizer is loaded per process, from the cache file in
 settings.GONGBAO_JIEBA_CACHE, with the user dictionary kept beside the index (see
-search.indexing); when that file changes, the tokenizer is rebuilt.
+search.indexing); when that file changes, the tokenizer is reloaded, or extended when words
+were only added.
 
 The analyzer classes hold no state, so Whoosh can pickle them into the index schema.
 """
@@ -46,8 +47,8 @@ WORDLIKE = re.compile(rf"[{CJK_CHARS}0-9a-z]")
 JIEBA_WORD = re.compile(r"^[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]{2,40}$")
 
 # Policy terms jieba would otherwise split (冷链物流 → 冷/链/物流, 一照多址 → 一/照/多址).
-# The department registry adds body names; changing either list changes the dictionary
-# hash, and the next index run rebuilds the index (search.indexing).
+# The department registry adds body names; new words are added to the dictionary beside
+# the index by the next index run, removed ones only by a rebuild (search.indexing).
 POLICY_TERMS = (
     "冷链物流",
     "快递物流",
@@ -128,6 +129,7 @@ _FOLD.update({code: chr(code + 32) for code in range(ord("A"), ord("Z") + 1)})
 class _Segmenter:
     digest: str
     tokenizer: jieba.Tokenizer
+    words: frozenset[str]
 
 
 _lock = threading.Lock()
@@ -137,7 +139,8 @@ _dictionary_stat: tuple | None = None
 
 def dictionary_path() -> Path:
     """The user dictionary file the current index was built with: a sibling of the index folder."""
-    index_path = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    # On Elasticsearch (no PATH) the file still sits beside GONGBAO_INDEX_DIR, for snippets.
+    index_path = Path(settings.HAYSTACK_CONNECTIONS["default"].get("PATH") or settings.GONGBAO_INDEX_DIR)
     return index_path.with_name(index_path.name + ".dictionary.txt")
 
 
@@ -174,8 +177,15 @@ def segmenter() -> jieba.Tokenizer:
     with _lock:
         text = _read_dictionary()
         digest = dictionary_digest(text)
-        if _active is None or _active.digest != digest:
-            _active = _Segmenter(digest=digest, tokenizer=_build_tokenizer(text.split()))
+        words = frozenset(text.split())
+        if _active is not None and _active.digest != digest and words >= _active.words:
+            # Words were only added (an import brought new departments): add them to the
+            # loaded tokenizer rather than reload jieba's whole dictionary (about a second).
+            for word in sorted(words - _active.words):
+                _active.tokenizer.add_word(word, freq=USER_WORD_FREQ)
+            _active = _Segmenter(digest=digest, tokenizer=_active.tokenizer, words=words)
+        elif _active is None or _active.digest != digest:
+            _active = _Segmenter(digest=digest, tokenizer=_build_tokenizer(sorted(words)), words=words)
         _dictionary_stat = key
         return _active.tokenizer
 

@@ -47,7 +47,8 @@ def hits_for(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
     """Hits for these document ids, in the given order."""
     from gazette.models import Document
 
-    documents = Document.objects.filter(pk__in=ids).with_issue().prefetch_related("tasks").in_bulk()
+    # Hits show the plain body, never its blocks (a large JSON column).
+    documents = Document.objects.filter(pk__in=ids).defer("blocks").with_issue().prefetch_related("tasks").in_bulk()
     patterns = match_patterns(parsed)
     hits = []
     for pk in ids:

@@ -9,8 +9,13 @@ waits, for haystack's `update_index`/`rebuild_index` commands that do not know o
 
 The jieba user dictionary (department names and policy terms) is written beside the index
 as `<index>.dictionary.txt`. The analyzers read it, so the index and the queries use the
-same words. When the words in the database differ from that file, the next index run
-rebuilds the whole index with the new dictionary.
+same words. An import that brings new department names only adds them to that file: new
+words change how text indexed from now on is segmented, and documents indexed before keep
+their recall through the CJK-bigram fields (a query for the new word still matches their
+characters in sequence, ranked a little lower). Nothing rebuilds the whole index during an
+import; words are dropped from the dictionary, and old documents re-segmented, only by an
+explicit `check_index --rebuild` (or `index_rebuild()`), e.g. after departments are merged
+or renamed.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,13 +36,21 @@ from haystack.constants import ID
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
-from .analyzers import dictionary_digest, dictionary_path, dictionary_text
+from .analyzers import dictionary_path, dictionary_text
+from .elasticsearch import uses_elasticsearch
 
 logger = logging.getLogger(__name__)
 
 # How long a writer waits for another before giving up (seconds).
 DEFAULT_LOCK_TIMEOUT = 600
 CHUNK_SIZE = 200
+# Memory a writer's posting pool may use before spilling sorted runs to disk. Whoosh's
+# default (128 MB) spills during a rebuild, and the spill and merge cost about a fifth of
+# the build time; an import of one gazette stays far below either.
+WRITER_LIMIT_MB = 256
+# Segments as separate files, not one compound file: a reader opening a compound segment
+# copies the whole terms file into memory (whoosh BufferFile), on every search.
+WRITER_OPTIONS = {"limitmb": WRITER_LIMIT_MB, "compound": False}
 
 
 class IndexBusy(Exception):
@@ -54,9 +68,12 @@ class IndexReport:
 class IndexStatus:
     database_count: int
     index_count: int
+    # Every registry word is in the dictionary (documents_index adds missing ones).
     dictionary_current: bool
     missing: list[int] = field(default_factory=list)
     extra: list[int] = field(default_factory=list)
+    # Words still in the dictionary that the registry no longer has (dropped by a rebuild).
+    dictionary_extra_words: int = 0
 
     @property
     def healthy(self) -> bool:
@@ -66,14 +83,22 @@ class IndexStatus:
 def documents_index(*, document_ids: Iterable[int]) -> IndexReport:
     """Index these documents in one batch (removing ids no longer in the database).
 
-    Rebuilds the whole index instead when the department dictionary changed.
+    New department names are added to the dictionary first, without a rebuild; the whole
+    index is built only when there is none yet (no dictionary beside it).
     Raises IndexBusy if another writer keeps the index locked too long.
     """
     ids = sorted({int(pk) for pk in document_ids})
+    if uses_elasticsearch():
+        return _elasticsearch_index(ids)
     with index_write_lock():
-        words = registry_dictionary_text()
-        if not _dictionary_is(words):
-            return _rebuild(words)
+        registry = registry_dictionary_text()
+        current = _current_dictionary()
+        if current is None:
+            return _rebuild(registry)
+        added = set(registry.split()) - set(current.split())
+        if added:
+            _write_dictionary(dictionary_text([*current.split(), *added]))
+            logger.info("search dictionary: %d new words, used for documents indexed from now on", len(added))
         if not ids:
             return IndexReport()
         return _update(ids)
@@ -84,6 +109,8 @@ def index_rebuild() -> IndexReport:
 
     Readers keep the old index until the new one is committed.
     """
+    if uses_elasticsearch():
+        return _elasticsearch_index([], rebuild=True)
     with index_write_lock():
         return _rebuild(registry_dictionary_text())
 
@@ -94,16 +121,21 @@ def index_status() -> IndexStatus:
 
     database_ids = set(Document.objects.values_list("pk", flat=True))
     index_ids = indexed_document_ids()
+    registry = set(registry_dictionary_text().split())
+    current = set((_current_dictionary() or "").split())
     return IndexStatus(
         database_count=len(database_ids),
         index_count=len(index_ids),
-        dictionary_current=_dictionary_is(registry_dictionary_text()),
+        dictionary_current=registry <= current,
         missing=sorted(database_ids - index_ids),
         extra=sorted(index_ids - database_ids),
+        dictionary_extra_words=len(current - registry),
     )
 
 
 def indexed_document_ids() -> set[int]:
+    if uses_elasticsearch():
+        return _elasticsearch_document_ids()
     ix = whoosh_index()
     with ix.searcher() as searcher:
         reader = searcher.reader()
@@ -141,6 +173,25 @@ def whoosh_index():
     return search_backend.index
 
 
+_readers = threading.local()
+
+
+def whoosh_searcher():
+    """This thread's Whoosh searcher, reopened only when a writer has committed since.
+
+    Opening a searcher opens every segment's files; a search reuses the open one and only
+    checks the index's generation (a directory listing).
+    """
+    ix = whoosh_index()
+    searcher = getattr(_readers, "searcher", None)
+    if searcher is None or getattr(_readers, "index", None) is not ix:
+        searcher = ix.searcher()
+    else:
+        searcher = searcher.refresh()
+    _readers.searcher, _readers.index = searcher, ix
+    return searcher
+
+
 @contextmanager
 def index_write_lock() -> Iterator[None]:
     """Hold the project's index write lock; wait for another holder rather than fail."""
@@ -164,21 +215,22 @@ def index_write_lock() -> Iterator[None]:
 
 
 def _update(ids: list[int]) -> IndexReport:
-    from gazette.models import Document
-
     search_index = _document_index()
     documents = search_index.index_queryset().filter(pk__in=ids)
     report = IndexReport()
     writer = _writer()
     try:
+        # Delete what the index holds of these ids once, then add: an import's new
+        # documents are not in the index, so this skips update_document's per-document lookups.
+        indexed = _ids_in_index(writer, ids)
+        for pk in indexed:
+            writer.delete_by_term(ID, _identifier(pk))
         found: set[int] = set()
         for document in documents.iterator(chunk_size=CHUNK_SIZE):
-            writer.update_document(**_prepare(search_index, document))
+            writer.add_document(**_prepare(search_index, document))
             found.add(document.pk)
             report.indexed += 1
-        for pk in set(ids) - found:
-            writer.delete_by_term(ID, f"{Document._meta.label_lower}.{pk}")
-            report.removed += 1
+        report.removed = len(indexed - found)
     except BaseException:
         writer.cancel()
         raise
@@ -205,13 +257,28 @@ def _rebuild(words: str) -> IndexReport:
     return report
 
 
+def _identifier(pk: int) -> str:
+    """haystack's unique id of a document in the index (gazette.document.<pk>)."""
+    from gazette.models import Document
+
+    return f"{Document._meta.label_lower}.{pk}"
+
+
+def _ids_in_index(writer, ids: list[int]) -> set[int]:
+    reader = writer.reader()
+    try:
+        return {pk for pk in ids if reader.doc_frequency(ID, _identifier(pk))}
+    finally:
+        reader.close()
+
+
 def _writer():
     """A Whoosh writer; waits while haystack's own commands hold Whoosh's lock."""
     timeout = getattr(settings, "GONGBAO_INDEX_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return whoosh_index().writer(timeout=5.0, delay=0.1)
+            return whoosh_index().writer(timeout=5.0, delay=0.1, **WRITER_OPTIONS)
         except LockError:
             if time.monotonic() > deadline:
                 raise IndexBusy(f"the Whoosh index stayed locked for {timeout}s") from None
@@ -230,12 +297,12 @@ def _document_index():
     return connections["default"].get_unified_index().get_index(Document)
 
 
-def _dictionary_is(text: str) -> bool:
+def _current_dictionary() -> str | None:
+    """The dictionary the index is written with, or None before the first build."""
     try:
-        current = dictionary_path().read_text(encoding="utf-8")
+        return dictionary_path().read_text(encoding="utf-8")
     except FileNotFoundError:
-        return False
-    return dictionary_digest(current) == dictionary_digest(text)
+        return None
 
 
 def _write_dictionary(text: str) -> None:
@@ -247,5 +314,50 @@ def _write_dictionary(text: str) -> None:
 
 
 def _sibling(suffix: str) -> Path:
-    index_path = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    index_path = Path(settings.HAYSTACK_CONNECTIONS["default"].get("PATH") or settings.GONGBAO_INDEX_DIR)
     return index_path.with_name(index_path.name + suffix)
+
+
+# --- Elasticsearch (settings: GONGBAO_SEARCH_ENGINE=elasticsearch) ---------------------------
+# haystack's ES7 backend writes in bulk and the cluster orders concurrent writers itself, so
+# neither the file lock nor the dictionary rebuild applies: the cluster's analyzers (IK with
+# the same user dictionary, or CJK bigrams) do the segmenting; see search.elasticsearch.
+
+
+def _elasticsearch_index(ids: list[int], rebuild: bool = False) -> IndexReport:
+    search_index = _document_index()
+    search_backend = connections["default"].get_backend()
+    _write_dictionary(registry_dictionary_text())  # for snippets and IK's remote_ext_dict
+    documents = search_index.index_queryset()
+    if rebuild:
+        search_backend.clear()
+    else:
+        documents = documents.filter(pk__in=ids)
+    report = IndexReport(rebuilt=rebuild)
+    found: set[int] = set()
+    batch = []
+    for document in documents.iterator(chunk_size=CHUNK_SIZE):
+        batch.append(document)
+        found.add(document.pk)
+        if len(batch) == CHUNK_SIZE:
+            search_backend.update(search_index, batch)
+            batch = []
+    if batch:
+        search_backend.update(search_index, batch)
+    report.indexed = len(found)
+    for pk in set(ids) - found:
+        search_backend.remove(_identifier(pk))
+        report.removed += 1
+    return report
+
+
+def _elasticsearch_document_ids() -> set[int]:
+    from elasticsearch.helpers import scan
+
+    search_backend = connections["default"].get_backend()
+    hits = scan(
+        search_backend.conn,
+        index=search_backend.index_name,
+        query={"query": {"match_all": {}}, "_source": False, "docvalue_fields": ["document_pk"]},
+    )
+    return {int(hit["fields"]["document_pk"][0]) for hit in hits if hit.get("fields", {}).get("document_pk")}

@@ -7,7 +7,8 @@ The query language is small and never fails: words separated by spaces must all 
 
 Each word matches where jieba finds it (ranked higher) or where its characters follow
 each other in the CJK-bigram fields (recall independent of jieba). Hits come from Whoosh
-with their scores; filters, facet counts and date order come from the database over the
+(or, when the settings choose it, from Elasticsearch: search.elasticsearch builds the same
+clauses as a query body) with their scores; filters, facet counts and date order come from the database over the
 matched primary keys, so they always agree with what the pages show.
 """
 
@@ -22,7 +23,9 @@ from django.db.models.functions import Coalesce, ExtractYear
 from whoosh import query as wq
 
 from .analyzers import bigram_query_tokens, jieba_words
-from .indexing import whoosh_index
+from .elasticsearch import query_body, uses_elasticsearch
+from .elasticsearch import ranked_document_ids as elasticsearch_ranked_ids
+from .indexing import whoosh_searcher
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -221,19 +224,18 @@ def whoosh_query(parsed: ParsedQuery) -> wq.Query | None:
 
 def ranked_document_ids(query: wq.Query) -> list[tuple[int, float]]:
     """(document pk, score) for every match, best first."""
-    ix = whoosh_index()
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        if not reader.doc_count() or not reader.has_column("document_pk"):
-            return []
-        results = searcher.search(query, limit=None, terms=False)
-        column = reader.column_reader("document_pk")
-        ranked = []
-        for docnum, score in results.items():
-            value = column[docnum]
-            if value:
-                ranked.append((int(value), score))
-        return ranked
+    searcher = whoosh_searcher()
+    reader = searcher.reader()
+    if not reader.doc_count() or not reader.has_column("document_pk"):
+        return []
+    results = searcher.search(query, limit=None, terms=False)
+    column = reader.column_reader("document_pk")
+    ranked = []
+    for docnum, score in results.items():
+        value = column[docnum]
+        if value:
+            ranked.append((int(value), score))
+    return ranked
 
 
 # --- database: filters, facets and order --------------------------------------------------
@@ -246,7 +248,8 @@ def documents_search(*, q: str = "", filters: Filters | None = None, sort: str =
     filters = filters or Filters()
     parsed = parse_query(q)
     notices = list(parsed.notices)
-    query = whoosh_query(parsed)
+    elasticsearch = uses_elasticsearch()
+    query = query_body(parsed) if elasticsearch else whoosh_query(parsed)
     if query is None and not filters.any:
         if (q or "").strip() and parsed.excluded:
             notices.append("只有排除词无法检索，请至少输入一个要查找的词。")
@@ -255,7 +258,7 @@ def documents_search(*, q: str = "", filters: Filters | None = None, sort: str =
     base = _annotated(Document.objects.all())
     scores: dict[int, float] = {}
     if query is not None:
-        ranked = ranked_document_ids(query)
+        ranked = elasticsearch_ranked_ids(parsed) if elasticsearch else ranked_document_ids(query)
         scores = dict(ranked)
         base = base.filter(pk__in=list(scores))
     facets = _facets(base, filters)

@@ -113,3 +113,30 @@ LOGGING = {
 # --- search ---
 # How long an index writer waits for another (an import, update_index) before giving up, in seconds.
 GONGBAO_INDEX_LOCK_TIMEOUT = int(ENV.get("GONGBAO_INDEX_LOCK_TIMEOUT", "600"))
+
+# --- scale-out ---
+# One machine: Whoosh in GONGBAO_INDEX_DIR, through haystack's backend with a lean schema
+# (search.backends). Beyond one machine: PostgreSQL (DATABASE_URL) and an Elasticsearch 7 /
+# OpenSearch cluster, chosen here alone: GONGBAO_SEARCH_ENGINE=elasticsearch and
+# GONGBAO_ELASTICSEARCH_URL=https://user:pass@es.example:9200 (docs/scale-out.md).
+GONGBAO_SEARCH_ENGINE = ENV.get("GONGBAO_SEARCH_ENGINE", "whoosh")
+if GONGBAO_SEARCH_ENGINE == "whoosh":
+    HAYSTACK_CONNECTIONS = {
+        "default": {"ENGINE": "search.backends.LeanWhooshEngine", "PATH": str(GONGBAO_INDEX_DIR)},
+    }
+elif GONGBAO_SEARCH_ENGINE == "elasticsearch":
+    HAYSTACK_CONNECTIONS = {
+        "default": {
+            "ENGINE": "search.elasticsearch.ChineseElasticsearch7Engine",
+            "URL": ENV.get("GONGBAO_ELASTICSEARCH_URL", "http://127.0.0.1:9200/"),
+            "INDEX_NAME": ENV.get("GONGBAO_ELASTICSEARCH_INDEX", "gongbao"),
+            "TIMEOUT": int(ENV.get("GONGBAO_ELASTICSEARCH_TIMEOUT", "10")),
+            # ik: the IK plugin (ik_max_word / ik_smart) with the user dictionary; cjk: the
+            # built-in CJK bigram analyzer, no plugin needed.
+            "CHINESE_ANALYZER": ENV.get("GONGBAO_ELASTICSEARCH_ANALYZER", "cjk"),
+        },
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"GONGBAO_SEARCH_ENGINE must be whoosh or elasticsearch, not {GONGBAO_SEARCH_ENGINE!r}.")

@@ -23,9 +23,10 @@ SECRET_KEY = "test-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each test session gets its own index; conftest points tests at a per-test temp dir.
 GONGBAO_INDEX_DIR = __import__("pathlib").Path(tempfile.mkdtemp(prefix="gongbao-index-"))
+# Whoosh with the project's lean schema, as in base.py, whatever GONGBAO_SEARCH_ENGINE says.
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "ENGINE": "search.backends.LeanWhooshEngine",
         "PATH": str(GONGBAO_INDEX_DIR),
     },
 }

@@ -2,8 +2,9 @@
 
 Reports the document counts, documents missing from the index or left over in it, and
 whether the index was built with the current department dictionary. --fix indexes the
-missing documents and removes the extra ones, or rebuilds everything when the dictionary
-changed (or with --rebuild).
+missing documents and removes the extra ones, and adds new department names to the
+dictionary (for text indexed from then on); --rebuild rebuilds everything, re-segmenting old
+documents and dropping words the registry no longer has.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fix",
             action="store_true",
-            help="Index missing documents, drop extra ones, rebuild if the dictionary changed.",
+            help="Index missing documents, drop extra ones, add new department names to the dictionary.",
         )
         parser.add_argument("--rebuild", action="store_true", help="Rebuild the whole index from the database.")
 
