@@ -53,3 +53,16 @@ def subprocess_env(search_index):
 
 
 PYTHON = sys.executable
+
+
+def kill_when_ready(child, ready: str) -> None:
+    """Wait for the child process to print `ready`, then SIGKILL it, as a crash would."""
+    import signal
+
+    try:
+        assert child.stdout.readline().strip() == ready
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()

@@ -6,7 +6,6 @@ two files → both land); here the search index is followed too.
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import textwrap
 import threading
@@ -21,6 +20,7 @@ from gazette.services import gazette_file_import
 from search.indexing import documents_index, index_status, indexed_document_ids
 from search.query import documents_search
 from tests.factories import UserFactory
+from tests.reliability.conftest import kill_when_ready
 
 from .conftest import PYTHON
 
@@ -128,13 +128,7 @@ def test_index_locks_of_a_killed_writer_do_not_block_the_next_import(search_inde
     settings.GONGBAO_INDEX_LOCK_TIMEOUT = 20
     documents_index(document_ids=[])  # create the empty index and the dictionary
     child = subprocess.Popen([PYTHON, "-c", CHILD_HOLDS_LOCKS, str(search_index)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "locked"
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=10)
-    finally:
-        if child.poll() is None:
-            child.kill()
+    kill_when_ready(child, "locked")
     # Whoosh leaves its lock file behind; an flock on it died with the process.
     assert (search_index / "MAIN_WRITELOCK").exists()
 

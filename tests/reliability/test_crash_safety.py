@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import textwrap
 import time
@@ -18,6 +17,7 @@ from gazette.services import gazette_file_import, import_records_interrupted_clo
 from policies.models import Task
 from search.indexing import documents_index, index_status, indexed_document_ids, whoosh_index
 from search.query import documents_search
+from tests.reliability.conftest import kill_when_ready
 
 from .conftest import PYTHON, ROOT
 
@@ -60,13 +60,7 @@ def test_import_killed_inside_its_transaction_leaves_the_database_as_before(
     child = subprocess.Popen(
         [PYTHON, "-c", CHILD_IMPORT, str(path)], cwd=ROOT, env=subprocess_env, stdout=subprocess.PIPE, text=True
     )
-    try:
-        assert child.stdout.readline().strip() == "inside the transaction"
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=10)
-    finally:
-        if child.poll() is None:
-            child.kill()
+    kill_when_ready(child, "inside the transaction")
 
     # The upload was kept before the transaction began; nothing of the transaction was.
     record = ImportRecord.objects.get()
