@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html_join
 
-from .models import Document, DocumentLink, Gazette, ImportRecord, Issue
+from .citations import document_citations_update
+from .models import CitationKey, CitationReference, Document, DocumentLink, Gazette, ImportRecord, Issue
 
 
 @admin.register(Gazette)
@@ -22,6 +23,31 @@ class IssueAdmin(admin.ModelAdmin):
     date_hierarchy = "published"
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows derived from the document by the import: shown, never edited by hand."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CitationReferenceInline(ReadOnlyInline):
+    model = CitationReference
+    fields = readonly_fields = ["kind", "code", "year", "seq", "title"]
+    verbose_name_plural = "正文引用（文号、《标题》）"
+
+
+class CitationKeyInline(ReadOnlyInline):
+    model = CitationKey
+    fields = readonly_fields = ["title"]
+    verbose_name_plural = "可被引用的标题"
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "doc_number", "issuer", "date", "issue", "section", "is_fragment"]
@@ -30,6 +56,12 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "doc_number", "issuer"]
     raw_id_fields = ["issue"]
     date_hierarchy = "date"
+    inlines = [CitationReferenceInline, CitationKeyInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A title or body edited here changes what the document cites and is cited by.
+        document_citations_update(documents=[form.instance])
 
 
 @admin.register(DocumentLink)

@@ -1,8 +1,10 @@
 """Citations between documents: the 文号 and 《titles》 a body cites, stored as DocumentLink(kind="cites").
 
 `find_citations` is pure: text in, spans out. `CitationIndex` decides which known document a
-span means. `document_citations_update` writes the links after an import; `link_citations`
-renders a text with those links, escaping everything it does not wrap.
+span means. `document_citations_update` runs after an import: it keeps what each new document
+cites as CitationReference rows (so a document imported later finds who cites it by an indexed
+lookup, not a scan of every body) and writes the links; `link_citations` renders a text with
+those links, escaping everything it does not wrap.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .importer.text import DOC_NUMBER
-from .models import Document, DocumentLink
+from .models import CitationKey, CitationReference, Document, DocumentLink
 
+# The longest title a citation can quote; longer titles are not kept as citation keys.
+CITED_TITLE_MAX = 120
 # 《贺州市推进电子商务与快递物流协同发展实施方案》 cited in a body or a title
-QUOTED_TITLE = re.compile(r"《([^《》\n]{2,120})》")
+QUOTED_TITLE = re.compile(rf"《([^《》\n]{{2,{CITED_TITLE_MAX}}})》")
 # 关于印发贺州市构建绿色金融体系实施方案的通知 → 贺州市构建绿色金融体系实施方案
 PRINTED_TITLE = re.compile(r"(?:印发|转发|公布)([^《》]{4,120}?)的通知$")
 
@@ -74,11 +78,6 @@ def unnest_quotes(title: str) -> str:
     return title.replace("〈", "《").replace("〉", "》")
 
 
-def nest_quotes(title: str) -> str:
-    """The form of a title when it is quoted inside 《》 (《X》 → 〈X〉)."""
-    return title.replace("《", "〈").replace("》", "〉")
-
-
 def title_keys(title: str) -> set[str]:
     """Titles a document can be cited by: its own, and the plan it prints (关于印发《X》的通知 → X)."""
     keys = {title.strip()}
@@ -87,6 +86,11 @@ def title_keys(title: str) -> set[str]:
     if printed:
         keys.add(printed.group(1).strip())
     return {key for key in keys if key}
+
+
+def citable_titles(title: str) -> list[str]:
+    """The title keys a citation could match (no citation quotes more than CITED_TITLE_MAX characters)."""
+    return sorted(key for key in title_keys(title) if len(key) <= CITED_TITLE_MAX)
 
 
 def document_texts(document: Document) -> Iterable[str]:
@@ -164,81 +168,162 @@ def link_citations(text: str, index: CitationIndex | None, *, breaks: bool = Fal
     return mark_safe(html)  # noqa: S308 — every piece above is escaped or built by format_html
 
 
-def _candidates(citations: list[Citation]) -> Q | None:
-    """A filter for the documents these citations might mean."""
-    conditions = []
+def document_citations(document: Document) -> list[Citation]:
+    """Every citation in a document's body, each key once: what its CitationReference rows keep."""
+    seen: dict[tuple, Citation] = {}
+    for text in document_texts(document):
+        for citation in find_citations(text):
+            seen.setdefault((citation.kind, citation.code, citation.year, citation.seq, citation.title), citation)
+    return list(seen.values())
+
+
+def _known_documents(citations: Iterable[Citation]) -> list[Document]:
+    """The documents these citations might mean, found by indexed equality, in two queries at most.
+
+    A 文号's code as cited may begin with other words (现将贺政办发), so the document's code is
+    one of its suffixes; a 《title》 is looked up among the CitationKey rows.
+    """
+    suffixes: dict[tuple[int, int], set[str]] = {}
+    titles: set[str] = set()
     for citation in citations:
         if citation.kind == NUMBER:
-            conditions.append(Q(doc_year=citation.year, doc_seq=citation.seq))
+            codes = suffixes.setdefault((citation.year, citation.seq), set())
+            codes.update(citation.code[i:] for i in range(len(citation.code)))
         else:
-            conditions.append(
-                Q(title=citation.title)
-                | Q(title__contains=f"《{citation.title}》")
-                | Q(title__contains=f"印发{citation.title}的通知")
-            )
-    return reduce(or_, conditions) if conditions else None
+            titles.add(citation.title)
+    conditions = [
+        Q(doc_code__in=sorted(codes), doc_year=year, doc_seq=seq) for (year, seq), codes in sorted(suffixes.items())
+    ]
+    if titles:
+        ids = set(CitationKey.objects.filter(title__in=sorted(titles)).values_list("document_id", flat=True))
+        if ids:
+            conditions.append(Q(pk__in=sorted(ids)))
+    if not conditions:
+        return []
+    return list(
+        Document.objects.filter(reduce(or_, conditions))
+        .order_by("issue", "order")
+        .only("pk", "title", "doc_code", "doc_year", "doc_seq")
+    )
+
+
+def _cited_ids(citations_by_source: dict[int, list[Citation]]) -> dict[int, set[int]]:
+    """For each citing document's id, the ids of the known documents its citations resolve to (itself excluded)."""
+    candidates = _known_documents(c for citations in citations_by_source.values() for c in citations)
+    shared = CitationIndex(candidates)
+    candidate_ids = {document.pk for document in candidates}
+    cited: dict[int, set[int]] = {}
+    for source_id, citations in citations_by_source.items():
+        index = shared
+        if source_id in candidate_ids:
+            index = CitationIndex(d for d in candidates if d.pk != source_id)
+        resolved = (index.resolve(citation) for citation in citations)
+        cited[source_id] = {r[0].pk for r in resolved if r}
+    return cited
 
 
 def document_cited_ids(document: Document) -> set[int]:
     """Ids of the known documents this document's body cites (itself excluded)."""
-    citations = [c for text in document_texts(document) for c in find_citations(text)]
-    condition = _candidates(citations)
-    if condition is None:
-        return set()
-    index = CitationIndex(
-        Document.objects.filter(condition)
-        .exclude(pk=document.pk)
-        .only("pk", "title", "doc_code", "doc_year", "doc_seq")
+    return _cited_ids({document.pk: document_citations(document)})[document.pk]
+
+
+def _stored_rows_replace(documents: list[Document], citations_by_source: dict[int, list[Citation]]) -> None:
+    """Replace these documents' CitationReference rows (what they cite) and CitationKey rows (what they are cited by)."""
+    pks = [document.pk for document in documents]
+    CitationReference.objects.filter(source_id__in=pks).delete()
+    CitationKey.objects.filter(document_id__in=pks).delete()
+    CitationReference.objects.bulk_create(
+        [
+            CitationReference(
+                source_id=source_id,
+                kind=citation.kind,
+                code=citation.code,
+                year=citation.year,
+                seq=citation.seq,
+                title=citation.title,
+            )
+            for source_id, citations in citations_by_source.items()
+            for citation in citations
+        ],
+        batch_size=500,
     )
-    cited = set()
-    for citation in citations:
-        resolved = index.resolve(citation)
-        if resolved:
-            cited.add(resolved[0].pk)
-    return cited
+    CitationKey.objects.bulk_create(
+        [CitationKey(document_id=d.pk, title=title) for d in documents for title in citable_titles(d.title)],
+        batch_size=500,
+    )
 
 
-def _documents_citing(documents: list[Document]) -> list[Document]:
-    """Other documents whose bodies cite any of these (checked by the finder, not only by text search)."""
-    conditions = []
-    for document in documents:
-        if document.doc_code and document.doc_year and document.doc_seq is not None:
-            conditions.append(Q(body__contains=document.doc_code) & Q(body__contains=str(document.doc_year)))
-        for key in title_keys(document.title):
-            conditions.append(Q(body__contains=f"《{key}》") | Q(body__contains=f"《{nest_quotes(key)}》"))
+REFERENCE_FIELDS = ("source_id", "kind", "code", "year", "seq", "title")
+
+
+def _stored(kind: str, code: str, year: int | None, seq: int | None, title: str) -> Citation:
+    """A CitationReference row as a Citation (its place in the text is not kept)."""
+    return Citation(0, 0, kind, code=code, year=year, seq=seq, title=title)
+
+
+def _citing_references(documents: list[Document]) -> dict[int, list[Citation]]:
+    """Other documents whose stored citations mean one of these: all their stored citations, by document id.
+
+    Candidates come from equality on the references' indexed keys; each is then checked with
+    CitationIndex.resolve (code suffix, 关于印发…的通知), as a body read at import would be.
+    """
+    numbers = [
+        Q(year=d.doc_year, seq=d.doc_seq) for d in documents if d.doc_code and d.doc_year and d.doc_seq is not None
+    ]
+    titles = sorted(set().union(*(title_keys(d.title) for d in documents)))
+    conditions = [Q(kind=NUMBER) & reduce(or_, numbers)] if numbers else []
+    if titles:
+        conditions.append(Q(kind=TITLE, title__in=titles))
     if not conditions:
-        return []
+        return {}
     index = CitationIndex(documents)
-    citing = []
-    for candidate in (
-        Document.objects.filter(reduce(or_, conditions))
-        .exclude(pk__in=[d.pk for d in documents])
-        .only("pk", "blocks", "body")
-    ):
-        if any(index.resolve(c) for text in document_texts(candidate) for c in find_citations(text)):
-            citing.append(candidate)
-    return citing
+    rows = (
+        CitationReference.objects.filter(reduce(or_, conditions))
+        .exclude(source_id__in=[d.pk for d in documents])
+        .values_list(*REFERENCE_FIELDS)
+    )
+    citing = sorted({source_id for source_id, *key in rows if index.resolve(_stored(*key))})
+    if not citing:
+        return {}
+    references: dict[int, list[Citation]] = {pk: [] for pk in citing}
+    for source_id, *key in CitationReference.objects.filter(source_id__in=citing).values_list(*REFERENCE_FIELDS):
+        references[source_id].append(_stored(*key))
+    return references
+
+
+def _links_replace(cited: dict[int, set[int]]) -> int:
+    """Make each source's 'cites' links exactly its cited ids; returns how many links were created."""
+    existing: dict[int, set[int]] = {source_id: set() for source_id in cited}
+    stale = []
+    for pk, source_id, target_id in DocumentLink.objects.filter(
+        kind=DocumentLink.Kind.CITES, source_id__in=list(cited)
+    ).values_list("pk", "source_id", "target_id"):
+        existing[source_id].add(target_id)
+        if target_id not in cited[source_id]:
+            stale.append(pk)
+    if stale:
+        DocumentLink.objects.filter(pk__in=stale).delete()
+    new = [
+        DocumentLink(source_id=source_id, target_id=target_id, kind=DocumentLink.Kind.CITES)
+        for source_id, targets in cited.items()
+        for target_id in sorted(targets - existing[source_id])
+    ]
+    DocumentLink.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return len(new)
 
 
 @transaction.atomic
 def document_citations_update(*, documents: Iterable[Document]) -> int:
-    """Store the 'cites' links of these documents and of the known documents that cite them.
+    """Store what these documents cite and are cited by; link them and the known documents citing them.
 
-    Returns the number of links created. Stale 'cites' links of the documents re-read are removed.
+    A few queries per call however large the knowledge base: older documents citing these are
+    found through their stored CitationReference rows, never by reading bodies. Returns the
+    number of 'cites' links created; stale 'cites' links of the documents re-read are removed.
     """
     documents = list(documents)
-    created = 0
-    for document in documents + _documents_citing(documents):
-        cited = document_cited_ids(document)
-        existing = set(
-            DocumentLink.objects.filter(source=document, kind=DocumentLink.Kind.CITES).values_list(
-                "target_id", flat=True
-            )
-        )
-        DocumentLink.objects.filter(
-            source=document, kind=DocumentLink.Kind.CITES, target_id__in=existing - cited
-        ).delete()
-        new = [DocumentLink(source=document, target_id=pk, kind=DocumentLink.Kind.CITES) for pk in cited - existing]
-        DocumentLink.objects.bulk_create(new, ignore_conflicts=True)
-        created += len(new)
-    return created
+    if not documents:
+        return 0
+    citations = {document.pk: document_citations(document) for document in documents}
+    _stored_rows_replace(documents, citations)
+    citations.update(_citing_references(documents))
+    return _links_replace(_cited_ids(citations))

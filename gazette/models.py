@@ -60,13 +60,16 @@ class IssueQuerySet(models.QuerySet):
 
     def years(self) -> list[int]:
         """Distinct years of these issues, newest first (one query)."""
-        return list(
-            self.exclude(year__isnull=True).order_by("-year").values_list("year", flat=True).distinct()
-        )
+        return list(self.exclude(year__isnull=True).order_by("-year").values_list("year", flat=True).distinct())
 
     def latest_per_gazette(self, count: int = 3) -> IssueQuerySet:
         """The newest `count` issues of every gazette, in one query (a window function)."""
-        order = [F("published").desc(nulls_last=True), F("year").desc(nulls_last=True), F("number").desc(nulls_last=True), F("pk").desc()]
+        order = [
+            F("published").desc(nulls_last=True),
+            F("year").desc(nulls_last=True),
+            F("number").desc(nulls_last=True),
+            F("pk").desc(),
+        ]
         return (
             self.select_related("gazette")
             .annotate(rank_in_gazette=Window(RowNumber(), partition_by=[F("gazette")], order_by=order))
@@ -158,9 +161,7 @@ class DocumentQuerySet(models.QuerySet):
     def with_tasks(self) -> DocumentQuerySet:
         from policies.models import Task
 
-        return self.prefetch_related(
-            Prefetch("tasks", queryset=Task.objects.with_departments().order_by("order"))
-        )
+        return self.prefetch_related(Prefetch("tasks", queryset=Task.objects.with_departments().order_by("order")))
 
     def by_doc_number(self, doc_number: str) -> DocumentQuerySet:
         from .importer import split_doc_number
@@ -341,6 +342,53 @@ class DocumentLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target} ({self.get_kind_display()})"
+
+
+class CitationReference(models.Model):
+    """A 文号 or 《title》 a document's body cites, kept so a document imported later finds who cites it."""
+
+    class Kind(models.TextChoices):
+        NUMBER = "number", "文号"
+        TITLE = "title", "标题"
+
+    source = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="citation_references", verbose_name="文件"
+    )
+    kind = models.CharField("引用方式", max_length=10, choices=Kind.choices)
+    # As cited: 现将贺政办发〔2018〕145号 gives 现将贺政办发; the cited document's code is a suffix.
+    code = models.CharField("发文机关代字", max_length=50, blank=True)
+    year = models.PositiveIntegerField("文号年份", null=True, blank=True)
+    seq = models.PositiveIntegerField("文号序号", null=True, blank=True)
+    title = models.CharField("标题", max_length=200, blank=True, help_text="《》内的标题，内层〈〉已还原为《》")
+
+    class Meta:
+        verbose_name = "引用"
+        verbose_name_plural = "引用"
+        ordering = ["source", "pk"]
+        indexes = [
+            models.Index(fields=["year", "seq"], condition=Q(kind="number"), name="citation_reference_number"),
+            models.Index(fields=["title"], condition=Q(kind="title"), name="citation_reference_title"),
+        ]
+
+    def __str__(self) -> str:
+        cited = f"《{self.title}》" if self.kind == self.Kind.TITLE else f"{self.code}〔{self.year}〕{self.seq}号"
+        return f"{self.source} → {cited}"
+
+
+class CitationKey(models.Model):
+    """A title a document can be cited by (its own, a 《plan》 it names, the plan it prints), for lookups by equality."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="citation_keys", verbose_name="文件")
+    title = models.CharField("可被引用的标题", max_length=200)
+
+    class Meta:
+        verbose_name = "被引标题"
+        verbose_name_plural = "被引标题"
+        ordering = ["document", "title"]
+        indexes = [models.Index(fields=["title"], name="citation_key_title")]
+
+    def __str__(self) -> str:
+        return f"《{self.title}》 → {self.document}"
 
 
 class ImportRecord(models.Model):

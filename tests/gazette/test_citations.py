@@ -1,10 +1,17 @@
 """Citations: the 文号 and 《titles》 a body cites, linked to documents in the knowledge base."""
 
+import importlib
+import re
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from gazette.citations import CitationIndex, document_citations_update, find_citations, link_citations
-from gazette.models import DocumentLink
-from tests.factories import DocumentFactory
+from gazette.models import CitationKey, CitationReference, DocumentLink
+from tests.factories import DocumentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +59,10 @@ def test_text_around_citations_is_escaped():
 
 def test_update_links_both_ways_and_drops_a_citation_that_went_away():
     old = DocumentFactory(doc_number="贺政发〔2019〕1号", doc_code="贺政发", doc_year=2019, doc_seq=1)
+    earlier_citing_later = DocumentFactory(
+        blocks=[paragraph("参照《贺州市后续方案》。")], body="参照《贺州市后续方案》。"
+    )
+    document_citations_update(documents=[old, earlier_citing_later])  # imported first
     citing = DocumentFactory(blocks=[paragraph("按照贺政发〔2019〕1号执行。")], body="按照贺政发〔2019〕1号执行。")
     later = DocumentFactory(
         title="关于印发《贺州市后续方案》的通知",
@@ -59,9 +70,6 @@ def test_update_links_both_ways_and_drops_a_citation_that_went_away():
         doc_code="贺政发",
         doc_year=2019,
         doc_seq=9,
-    )
-    earlier_citing_later = DocumentFactory(
-        blocks=[paragraph("参照《贺州市后续方案》。")], body="参照《贺州市后续方案》。"
     )
 
     document_citations_update(documents=[citing, later])
@@ -88,9 +96,181 @@ def test_a_document_does_not_cite_itself():
 
 
 def test_cited_title_with_nested_quotes_links_to_the_notice():
-    notice = DocumentFactory(title="贺州市人民政府办公室关于印发《贺州市加快发展冷链物流保障食品安全促进消费升级的实施方案》的通知")
+    notice = DocumentFactory(
+        title="贺州市人民政府办公室关于印发《贺州市加快发展冷链物流保障食品安全促进消费升级的实施方案》的通知"
+    )
     text = "为落实《贺州市人民政府办公室关于印发〈贺州市加快发展冷链物流保障食品安全促进消费升级的实施方案〉的通知》，现通知如下。"
 
     (citation,) = find_citations(text)
 
     assert CitationIndex([notice]).resolve(citation) == (notice, citation.start)
+
+
+def cites(source):
+    return set(DocumentLink.objects.filter(source=source, kind="cites").values_list("target_id", flat=True))
+
+
+def cited_by(target):
+    return set(DocumentLink.objects.filter(target=target, kind="cites").values_list("source_id", flat=True))
+
+
+def numbered(code, year, seq, **fields):
+    return DocumentFactory(doc_number=f"{code}〔{year}〕{seq}号", doc_code=code, doc_year=year, doc_seq=seq, **fields)
+
+
+def test_an_older_document_is_linked_when_the_document_it_cites_is_imported_later():
+    text = "现将贺政发〔2020〕5号和《贺州市冷链物流三年行动计划》转发给你们。"
+    older = DocumentFactory(blocks=[paragraph(text)], body=text)
+    document_citations_update(documents=[older])
+    assert cites(older) == set()
+
+    by_number = numbered("贺政发", 2020, 5)
+    other_office = numbered("桂政发", 2020, 5)  # same year and number, another office: not cited
+    by_title = DocumentFactory(title="贺州市人民政府办公室关于印发贺州市冷链物流三年行动计划的通知")
+    document_citations_update(documents=[by_number, other_office, by_title])
+
+    assert cites(older) == {by_number.pk, by_title.pk}
+    assert cited_by(other_office) == set()
+
+
+def test_an_older_document_quoting_a_notice_with_nested_quotes_is_linked_when_the_notice_is_imported():
+    text = "为落实《贺州市人民政府办公室关于印发〈贺州市加快发展冷链物流实施方案〉的通知》，现通知如下。"
+    older = DocumentFactory(blocks=[paragraph(text)], body=text)
+    document_citations_update(documents=[older])
+
+    notice = DocumentFactory(title="贺州市人民政府办公室关于印发《贺州市加快发展冷链物流实施方案》的通知")
+    document_citations_update(documents=[notice])
+
+    assert cites(older) == {notice.pk}
+
+
+def test_a_document_read_again_cites_only_what_its_new_body_cites():
+    document = DocumentFactory(blocks=[paragraph("根据贺政发〔2020〕7号。")])
+    document_citations_update(documents=[document])
+
+    document.blocks = [paragraph("根据《贺州市新方案》。")]
+    document.save()
+    document_citations_update(documents=[document])
+    formerly_cited = numbered("贺政发", 2020, 7)
+    now_cited = DocumentFactory(title="贺州市新方案")
+    document_citations_update(documents=[formerly_cited, now_cited])
+
+    assert list(CitationReference.objects.filter(source=document).values_list("kind", "title")) == [
+        ("title", "贺州市新方案")
+    ]
+    assert cites(document) == {now_cited.pk}
+
+
+def test_a_deleted_document_leaves_no_stored_citations():
+    document = DocumentFactory(title="关于印发《贺州市旧方案》的通知", blocks=[paragraph("根据贺政发〔2020〕8号。")])
+    document_citations_update(documents=[document])
+    assert CitationReference.objects.filter(source=document).exists()
+
+    document.delete()
+
+    assert not CitationReference.objects.exists()
+    assert not CitationKey.objects.exists()
+
+
+def _import_batch(n):
+    """Record an older document citing a plan, then update a batch printing that plan and citing a known 文号.
+
+    Returns the queries the batch's update ran, and the links it made.
+    """
+    known = numbered("贺政发", 2021, n)
+    older = DocumentFactory(blocks=[paragraph(f"参照《第{n}批冷链方案》执行。")])
+    document_citations_update(documents=[known, older])
+    batch = [DocumentFactory(title=f"关于印发第{n}批冷链方案的通知")]
+    batch += [DocumentFactory(blocks=[paragraph(f"根据贺政发〔2021〕{n}号，第{i}项。")]) for i in range(4)]
+    with CaptureQueriesContext(connection) as queries:
+        created = document_citations_update(documents=batch)
+    assert cites(older) == {batch[0].pk}
+    assert all(cites(document) == {known.pk} for document in batch[1:])
+    return queries, created
+
+
+def test_update_queries_do_not_grow_with_unrelated_documents_and_never_read_bodies():
+    first, first_created = _import_batch(1)
+    unrelated = [
+        DocumentFactory(
+            blocks=[paragraph(f"根据贺政发〔2021〕{900 + k}号和《第{k}个无关方案》，贺政办发〔2018〕{k}号。")]
+        )
+        for k in range(300)
+    ]
+    document_citations_update(documents=unrelated)
+
+    second, second_created = _import_batch(2)
+
+    assert first_created == second_created == 5
+    assert len(second) == len(first)
+    sql = " ".join(query["sql"] for query in second.captured_queries)
+    assert "LIKE" not in sql.upper()
+    assert not re.search(r'"gazette_document"\."(body|blocks)"', sql)
+
+
+def test_backfill_migration_stores_citations_of_documents_already_there():
+    backfill = importlib.import_module("gazette.migrations.0003_citation_backfill").citations_backfill
+    text = "根据贺政发〔2020〕9号和《贺州市物流方案》。"
+    older = DocumentFactory(blocks=[paragraph(text)], body=text)
+    plan = DocumentFactory(title="关于印发《贺州市物流方案》的通知", blocks=[paragraph("无引用。")])
+    assert not CitationReference.objects.exists()
+
+    backfill(apps, SimpleNamespace(connection=connection))
+    backfill(apps, SimpleNamespace(connection=connection))  # run again: rebuilt, not doubled
+
+    assert sorted(CitationReference.objects.filter(source=older).values_list("kind", "title", "year", "seq")) == [
+        ("number", "", 2020, 9),
+        ("title", "贺州市物流方案", None, None),
+    ]
+    assert set(CitationKey.objects.filter(document=plan).values_list("title", flat=True)) == {
+        "关于印发《贺州市物流方案》的通知",
+        "贺州市物流方案",
+    }
+    later = numbered("贺政发", 2020, 9, blocks=[paragraph("参照《贺州市物流方案》。")])
+    document_citations_update(documents=[later])
+    assert cites(older) == {later.pk, plan.pk}
+    assert cites(later) == {plan.pk}
+
+
+def test_a_body_edited_in_the_admin_cites_what_it_now_says(client):
+    from html.parser import HTMLParser
+
+    class FormFields(HTMLParser):
+        """The change form's fields as a browser would post them."""
+
+        def __init__(self):
+            super().__init__()
+            self.data, self._textarea = {}, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            name = attrs.get("name")
+            if tag == "input" and name and attrs.get("type") not in ("submit", "checkbox"):
+                self.data[name] = attrs.get("value") or ""
+            elif tag == "input" and name and "checked" in attrs:
+                self.data[name] = "on"
+            elif tag == "textarea" and name:
+                self._textarea, self.data[name] = name, ""
+
+        def handle_data(self, data):
+            if self._textarea:
+                self.data[self._textarea] += data
+
+        def handle_endtag(self, tag):
+            if tag == "textarea":
+                self._textarea = None
+
+    cited = numbered("贺政发", 2020, 11)
+    document = DocumentFactory(blocks=[paragraph("根据贺政发〔2020〕10号。")])
+    document_citations_update(documents=[cited, document])
+    client.force_login(StaffFactory())
+    url = f"/admin/gazette/document/{document.pk}/change/"
+    form = FormFields()
+    form.feed(client.get(url).content.decode())
+    form.data["blocks"] = '[{"kind": "paragraph", "text": "根据贺政发〔2020〕11号。", "level": null, "rows": []}]'
+
+    response = client.post(url, form.data)
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert cites(document) == {cited.pk}
+    assert list(CitationReference.objects.filter(source=document).values_list("seq", flat=True)) == [11]
