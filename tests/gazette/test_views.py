@@ -3,10 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from gazette.citations import document_citations_update
+from gazette.citations import document_citations_update, find_citations
+from gazette.importer import decode_bytes
 from gazette.models import Gazette
+from gazette.templatetags.gazette_tags import may_cite
 from policies.models import TaskAssignment
 from tests.factories import (
     DepartmentFactory,
@@ -81,6 +85,21 @@ def test_home_shows_counts_and_latest_issues_of_each_gazette(reader):
     assert "2019年第2期（总第" not in html.split("最近导入")[0]  # only the newest 3 per gazette
     assert 'name="q"' in html
     assert "导入记录" not in html  # a reader does not see the import history
+
+
+def test_home_counts_the_documents_of_each_latest_issue(reader):
+    gazette = GazetteFactory()
+    for number, documents in ((1, 7), (2, 0), (3, 2), (4, 1)):
+        DocumentFactory.create_batch(documents, issue=IssueFactory(gazette=gazette, number=number))
+
+    html = reader.get(reverse("home")).content.decode().split("各公报最新各期")[1].split("最近导入")[0]
+
+    assert "第4期" in html and "第1期" not in html
+    for number, documents in ((4, 1), (3, 2), (2, 0)):
+        assert (
+            f'第{number}期（总第{number + 50}期）</a> <time datetime="2019-02-27">2019年2月27日</time> <span class="muted">{documents} 篇</span>'
+            in html
+        )
 
 
 def test_staff_see_recent_imports_and_the_history_link_on_home(client):
@@ -266,6 +285,114 @@ def test_document_with_40_tasks_renders_in_bounded_queries(reader, django_assert
     assert cited.get_absolute_url() in response.content.decode()
 
 
+def plan(*, tables: int, tasks: int, departments: list) -> "DocumentFactory":
+    """A document with `tables` tables of 20 rows, `tasks` tasks of three departments each, citing one document."""
+    cited = DocumentFactory()
+    blocks = [paragraph(f"根据{cited.doc_number}文件精神。")]
+    for _ in range(tables):
+        blocks.append(paragraph("分工如下："))
+        blocks.append(
+            {
+                "kind": "table",
+                "text": "",
+                "level": None,
+                "rows": [["序号", "任务", "牵头单位"]] + [[str(n), "任务", "市商务局"] for n in range(20)],
+            }
+        )
+    document = DocumentFactory(blocks=blocks)
+    for n in range(tasks):
+        task = TaskFactory(document=document, order=n, block_index=len(blocks) - 1, row_index=n % 20 + 1)
+        TaskAssignmentFactory(task=task, department=departments[n % len(departments)])
+        for k in (1, 2):
+            TaskAssignmentFactory(
+                task=task, department=departments[(n + k) % len(departments)], role=TaskAssignment.Role.SUPPORT
+            )
+    document_citations_update(documents=[document])
+    return document
+
+
+def test_document_page_queries_do_not_grow_with_its_blocks_and_tasks(reader):
+    departments = [DepartmentFactory(name=f"市第{n}局") for n in range(12)]
+    small = plan(tables=1, tasks=2, departments=departments)
+    large = plan(tables=10, tasks=150, departments=departments)
+
+    counts = []
+    for document in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            html = reader.get(document.get_absolute_url()).content.decode()
+        counts.append(len(queries))
+        assert 'class="cite"' in html
+
+    assert counts[0] == counts[1] <= 12
+    assert html.count('<tr id="b') == 10 * 21 and html.count('href="#b') == 150
+    assert html.count(f'<a href="{departments[0].get_absolute_url()}">市第0局</a>') == 150 * 3 // 12
+
+
+def test_task_table_shows_number_level_departments_and_deadline_escaped(reader):
+    document = DocumentFactory(blocks=[paragraph("任务如下。")])
+    quoted = DepartmentFactory(name='市"财政"<局>')
+    long_text = "加快冷链物流基础设施建设" * 12
+    linked = TaskFactory(document=document, order=1, number="（一）", level="自治区<级>", text=long_text, block_index=0)
+    TaskAssignmentFactory(task=linked, department=quoted)
+    unplaced = TaskFactory(document=document, order=2, number="<2>", level="", text="任务<b>二</b>", deadline="")
+
+    html = reader.get(document.get_absolute_url()).content.decode()
+
+    quoted_link = f'<a href="{quoted.get_absolute_url()}">市&quot;财政&quot;&lt;局&gt;</a>'
+    assert (
+        f'<tr><td>（一）<br><span class="muted">自治区&lt;级&gt;</span></td><td><a href="#b0">{long_text[:117]}...</a></td>'
+        f'<td>{quoted_link}</td><td><span class="muted">—</span></td><td>2020年12月</td></tr>'
+    ) in html
+    assert (
+        "<tr><td>&lt;2&gt;</td><td>任务&lt;b&gt;二&lt;/b&gt;</td>"
+        '<td><span class="muted">—</span></td><td><span class="muted">—</span></td><td>—</td></tr>'
+    ) in html
+    assert unplaced.anchor == ""
+
+
+def test_body_blocks_escape_their_text_and_keep_line_breaks(reader):
+    document = DocumentFactory(
+        blocks=[
+            {"kind": "heading", "text": '一、"总则"<i>', "level": 9, "rows": []},
+            paragraph("第一行<br>\n第二行"),
+            {"kind": "table", "text": "", "level": None, "rows": [["<th>"]]},
+            {"kind": "", "text": "无类型", "level": None, "rows": []},
+        ]
+    )
+
+    html = reader.get(document.get_absolute_url()).content.decode()
+
+    assert '<h5 id="b0" class="doc-heading">一、&quot;总则&quot;&lt;i&gt;</h5>' in html
+    assert '<p id="b1" class="doc-para">第一行&lt;br&gt;<br>第二行</p>' in html
+    assert '<thead>\n<tr id="b2-r0"><th scope="col">&lt;th&gt;</th></tr>\n</thead>' in html
+    assert '<p id="b3" class="doc-para">无类型</p>' in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "按照贺政办发〔2018〕146号文件",
+        "依据《贺州市推进电子商务与快递物流协同发展实施方案》",
+        "桂政发 2019 5 号",
+        "柳政办[2023]10号",
+    ],
+)
+def test_texts_that_cite_are_looked_at_for_citations(text):
+    assert find_citations(text) and may_cite(text)
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003"])
+def test_every_citation_in_a_real_gazette_is_in_a_text_looked_at(fixture_bytes, prefix):
+    """The pages look for citations only in texts may_cite() accepts; none found elsewhere may be missed."""
+    lines = decode_bytes(fixture_bytes(prefix)).splitlines()
+    texts = lines + [cell for line in lines for cell in line.split("\t")]
+
+    missed = [text for text in texts if find_citations(text) and not may_cite(text)]
+
+    assert any(find_citations(text) for text in texts)
+    assert missed == []
+
+
 def test_cited_doc_number_links_to_that_document_and_it_lists_the_citation_back(reader):
     cited = DocumentFactory(
         title="贺州市人民政府关于市长副市长工作分工调整的通知",
@@ -287,9 +414,6 @@ def test_cited_doc_number_links_to_that_document_and_it_lists_the_citation_back(
 
 
 def test_cited_title_in_a_table_cell_links_to_the_document_that_prints_it(reader):
-    printed = DocumentFactory(
-        title="贺州市人民政府办公室关于印发《贺州市推进电子商务与快递物流协同发展实施方案》的通知"
-    )
     citing = DocumentFactory(
         blocks=[
             {
@@ -301,7 +425,11 @@ def test_cited_title_in_a_table_cell_links_to_the_document_that_prints_it(reader
         ],
         body="依据\n《贺州市推进电子商务与快递物流协同发展实施方案》 第三条",
     )
-    document_citations_update(documents=[printed])  # the citing document was already there
+    document_citations_update(documents=[citing])  # imported first, when the plan it cites was not yet known
+    printed = DocumentFactory(
+        title="贺州市人民政府办公室关于印发《贺州市推进电子商务与快递物流协同发展实施方案》的通知"
+    )
+    document_citations_update(documents=[printed])
 
     html = reader.get(citing.get_absolute_url()).content.decode()
 

@@ -74,6 +74,52 @@ def test_department_page_lists_tasks_as_lead_and_support_linking_to_the_row(read
     assert '<span class="role role-lead">牵头</span>' in html and '<span class="role role-support">配合</span>' in html
 
 
+def test_department_page_links_every_lead_and_support_of_each_task(reader, commerce):
+    department, cold_chain, ecommerce = commerce
+    finance = cold_chain.assignments.get(role=SUPPORT).department
+    TaskAssignmentFactory(task=cold_chain, department=DepartmentFactory(name='市"数据"局'), role=SUPPORT)
+
+    html = reader.get(department.get_absolute_url()).content.decode()
+
+    commerce_link = f'<a href="{department.get_absolute_url()}">市商务局</a>'
+    supports = f'<a href="{finance.get_absolute_url()}">市财政局</a>、<a href="/departments/'
+    assert f'<span class="muted">牵头：</span>{commerce_link}<br><span class="muted">配合：</span>{supports}' in html
+    assert '">市&quot;数据&quot;局</a></td>' in html
+    industry = ecommerce.assignments.get(role=LEAD).department
+    assert (
+        f'<span class="muted">牵头：</span><a href="{industry.get_absolute_url()}">市工业和信息化局</a><br>'
+        f'<span class="muted">配合：</span>{commerce_link}</td>'
+    ) in html
+
+
+def test_department_page_shows_a_dash_for_a_task_without_support(reader):
+    department = DepartmentFactory(name="市审计局")
+    TaskAssignmentFactory(task=TaskFactory(text="开展专项审计"), department=department)
+
+    html = reader.get(department.get_absolute_url()).content.decode()
+
+    assert '<span class="muted">配合：</span><span class="muted">—</span></td>' in html
+
+
+def test_department_page_row_shows_both_roles_and_the_source_document(reader):
+    department = DepartmentFactory(name="市发展改革委")
+    title = "贺州市人民政府办公室<b>关于印发</b>贺州市加快发展冷链物流保障食品安全促进消费升级实施方案的通知"
+    document = DocumentFactory(title=title, doc_number="")
+    task = TaskFactory(document=document, number="", text="统筹推进", deadline="长期", block_index=None)
+    TaskAssignmentFactory(task=task, department=department, role=LEAD)
+    TaskAssignmentFactory(task=task, department=department, role=SUPPORT)
+
+    html = reader.get(department.get_absolute_url()).content.decode()
+
+    url = document.get_absolute_url()
+    assert (
+        '<td><span class="role role-lead">牵头</span><span class="role role-support">配合</span></td>'
+        f'<td><a href="{url}">统筹推进</a></td><td>长期</td>'
+    ) in html
+    cut = "贺州市人民政府办公室&lt;b&gt;关于印发&lt;/b&gt;贺州市加快发展冷链物流保障食品安全促进消费升级实施方"
+    assert f'<td><a href="{url}">{cut}...</a><br><span class="muted">贺州市人民政府公报 2019年' in html
+
+
 @pytest.mark.parametrize(
     ("query", "shown", "hidden"),
     [
