@@ -12,7 +12,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from policies.services import document_tasks_save
+from policies.services import DepartmentNames, document_tasks_save
 
 from .citations import document_citations_update
 from .importer import DocumentRecord, GazetteFileError, IssueRecord, decode_bytes, parse_gazette, split_doc_number
@@ -49,7 +49,9 @@ class ImportOutcome:
     messages: list[str] = field(default_factory=list)
 
 
-def gazette_file_parse(*, file_name: str, data: bytes, gazette_name: str | None = None, year: int | None = None) -> IssueRecord:
+def gazette_file_parse(
+    *, file_name: str, data: bytes, gazette_name: str | None = None, year: int | None = None
+) -> IssueRecord:
     """Decode and parse an uploaded file without touching the database (the dry run).
 
     Raises GazetteFileError naming the file and the problem.
@@ -176,9 +178,10 @@ def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutc
         source=record,
     )
     outcome.issue = issue
+    departments = DepartmentNames.load(city=gazette.city)
     for order, doc in enumerate(to_create, start=1):
         document = Document.objects.create(issue=issue, order=order, **_document_fields(doc))
-        document_tasks_save(document=document, tasks=doc.tasks, city=gazette.city)
+        document_tasks_save(document=document, tasks=doc.tasks, city=gazette.city, departments=departments)
         outcome.created.append(document)
     document_links_update(documents=outcome.created)
     document_citations_update(documents=outcome.created)
@@ -189,7 +192,9 @@ def document_links_update(*, documents: list[Document]) -> None:
     for document in documents:
         for attachment in document.attachments:
             for standalone in Document.objects.filter(title=attachment, doc_number="").exclude(pk=document.pk):
-                DocumentLink.objects.get_or_create(source=document, target=standalone, kind=DocumentLink.Kind.ATTACHMENT)
+                DocumentLink.objects.get_or_create(
+                    source=document, target=standalone, kind=DocumentLink.Kind.ATTACHMENT
+                )
 
 
 def _gazette_create(parsed: IssueRecord) -> Gazette:
@@ -215,10 +220,16 @@ def _existing_document(doc: DocumentRecord) -> Document | None:
     if doc.source_url:
         return Document.objects.filter(source_url=doc.source_url, title=doc.title).with_issue().first()
     # A file holding one plan that was published as another document's attachment.
-    candidates = Document.objects.filter(
-        Q(attachments__contains=[doc.title]) | Q(title__contains=f"《{doc.title}》") | Q(title__contains=f"印发{doc.title}的通知")
-    ) if connection.vendor == "postgresql" else Document.objects.filter(
-        Q(title__contains=f"《{doc.title}》") | Q(title__contains=f"印发{doc.title}的通知")
+    candidates = (
+        Document.objects.filter(
+            Q(attachments__contains=[doc.title])
+            | Q(title__contains=f"《{doc.title}》")
+            | Q(title__contains=f"印发{doc.title}的通知")
+        )
+        if connection.vendor == "postgresql"
+        else Document.objects.filter(
+            Q(title__contains=f"《{doc.title}》") | Q(title__contains=f"印发{doc.title}的通知")
+        )
     )
     return candidates.with_issue().first()
 
@@ -241,9 +252,7 @@ def _document_fields(doc: DocumentRecord) -> dict:
         "region": doc.region or "",
         "source_url": doc.source_url or "",
         "is_fragment": doc.fragment,
-        "blocks": [
-            {"kind": b.kind, "text": b.text, "level": b.level, "rows": b.rows} for b in doc.blocks
-        ],
+        "blocks": [{"kind": b.kind, "text": b.text, "level": b.level, "rows": b.rows} for b in doc.blocks],
         "body": doc.body,
     }
 

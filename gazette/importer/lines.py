@@ -94,7 +94,7 @@ def split_lines(text: str) -> list[Line]:
 
 def side_by_side(raw: str) -> tuple[str, ...] | None:
     """The pieces of a raw line set side by side with gaps between them, or None for one piece."""
-    if not any(ch.isspace() for ch in raw.strip()):
+    if len(raw.split(maxsplit=1)) < 2:  # no whitespace between its first and last characters
         return None
     parts = [normalise_line(part) for part in WIDE_GAP.split(raw.strip())]
     pieces = tuple(part for part in parts if part)

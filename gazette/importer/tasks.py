@@ -26,6 +26,8 @@ from .records import HEADING, PARAGRAPH, TABLE, Block, TaskRecord
 # opener closes with any square closer: 〔牵头单位：市商务局；配合单位：…市直各相关部门]
 SQUARE_OPEN, SQUARE_CLOSE = "〔［[【", "〕］]】"
 ROUND_OPEN, ROUND_CLOSE = "（(", "）)"
+# The （ of "市商务局（市口岸办）": the next bracket a span may open at.
+BRACKET_OPEN = re.compile(f"[{re.escape(SQUARE_OPEN + ROUND_OPEN)}]")
 # Longest bracket read as one assignment; longer ones are prose in brackets.
 MAX_BRACKET = 800
 
@@ -249,15 +251,12 @@ def _continues_pending(block: Block, before: str, pending: tuple[int, str, str])
 def _brackets(text: str):
     """Top-level bracketed spans of text as (start, end, content); end is past the closer."""
     position = 0
-    while position < len(text):
-        ch = text[position]
-        if ch in SQUARE_OPEN:
+    while (opening := BRACKET_OPEN.search(text, position)) is not None:
+        position = opening.start()
+        if text[position] in SQUARE_OPEN:
             opens, closes = SQUARE_OPEN, SQUARE_CLOSE
-        elif ch in ROUND_OPEN:
-            opens, closes = ROUND_OPEN, ROUND_CLOSE
         else:
-            position += 1
-            continue
+            opens, closes = ROUND_OPEN, ROUND_CLOSE
         close = _matching_close(text, position, opens, closes)
         if close is None:
             position += 1

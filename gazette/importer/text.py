@@ -124,12 +124,16 @@ def normalise_line(line: str) -> str:
     spaces; removes zero-width characters, Markdown bold and escapes, and the spaces a
     converter left between Chinese characters; trims the line.
     """
-    line = line.translate(ZERO_WIDTH)
-    line = line.translate(FOLD_WIDTH)
-    line = line.replace("\u3000", " ").replace("\u00a0", " ")
-    line = MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line)
-    line = MD_ESCAPE.sub(r"\1", line)
-    line = SPACE_BETWEEN_CJK.sub("", line)
+    # Each step runs only on lines it can change: most lines need none of them, and the parser
+    # normalises every line and piece of a file several times.
+    if LINE_TABLE_CHAR.search(line):
+        line = line.translate(LINE_TABLE)
+    if "*" in line or "_" in line:
+        line = MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line)
+    if "\\" in line:
+        line = MD_ESCAPE.sub(r"\1", line)
+    if " " in line or "\t" in line:
+        line = SPACE_BETWEEN_CJK.sub("", line)
     return line.strip()
 
 
@@ -139,6 +143,11 @@ FOLD_WIDTH = {
     for start, end in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
     for code in range(start, end + 1)
 }
+# What normalise_line translates: zero-width characters removed, full-width digits and letters
+# folded, ideographic and no-break spaces made plain (no result is itself in the table).
+LINE_TABLE = {**ZERO_WIDTH, **FOLD_WIDTH, 0x3000: " ", 0x00A0: " "}
+# "２０１８年" | "市　商务局": a line with a character LINE_TABLE changes.
+LINE_TABLE_CHAR = re.compile("[" + re.escape("".join(map(chr, LINE_TABLE))) + "]")
 
 
 def clean_cell(cell: str) -> str:
