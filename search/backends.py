@@ -7,17 +7,323 @@ Nothing here reads text back from the index: hits map to documents through the
 (search.hits). So text fields are neither stored nor sortable, except `document_pk`,
 which keeps its column. Only `build_schema` changes; the rest is haystack's backend.
 
+Text fields whose analyzer can list its terms' positions (the jieba and bigram tokenizers)
+write their postings from that list (`TermPositions`): the same bytes as Whoosh's own
+`Positions` format, without a Token object and a generator step per word and per character.
+
+Segments are written with `PostingsCodec`, Whoosh's W3 codec with two changes that keep
+its file format (readers are Whoosh's own):
+- a block of few postings is stored uncompressed (COMPRESS_FROM_BYTES): zlib's fixed cost
+  per call was a sixth of an import's commit, for blocks it barely shortens;
+- `_FieldWriter` writes each term's postings in one step; Whoosh's writer made four
+  method calls, asserts and bookkeeping per posting, most of the commit's time.
+Merging segments (`merge_small_segments`, Whoosh's MERGE_SMALL choice of segments) reads
+each posting block once instead of through a matcher per term: a merge cost as much as
+indexing its documents again, and an index grown by imports of 50 documents merges each
+document about twice (17,000 documents rewritten by 10,000).
+These lean on Whoosh-Reloaded 2.7.5 internals (pinned in requirements.txt);
+tests/search/test_indexing.py checks that the files are byte for byte what Whoosh's own
+writer and merge produce. The index's table of contents names the codec class, as the
+schema names the analyzers: moving either needs a rebuild.
+
 Changing the schema needs one rebuild of an existing index (`manage.py check_index
 --rebuild`); documents written with the old schema keep their stored copies until then.
 """
 
 from __future__ import annotations
 
+import zlib
+from array import array
+from itertools import accumulate
+
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from whoosh.codec.base import OutOfOrderError
+from whoosh.codec.whoosh3 import (
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3PostingsWriter,
+    W3TermInfo,
+    W3TermsReader,
+)
+from whoosh.compat import dumps, loads
 from whoosh.fields import TEXT
+from whoosh.formats import Positions
+from whoosh.reading import SegmentReader
+from whoosh.system import _INT_SIZE, pack_int, pack_ushort
+from whoosh.util import fib
+from whoosh.util.numeric import length_to_byte
 
 # Text fields read back by column (search.query.ranked_document_ids, indexed_document_ids).
 COLUMN_FIELDS = frozenset({"document_pk"})
+# Posting values (positions) of fewer bytes than this are stored uncompressed: one to about
+# four postings of a term, most blocks of an import's segment.
+COMPRESS_FROM_BYTES = 64
+
+
+class TermPositions(Positions):
+    """Whoosh's Positions postings, built from the analyzer's `term_positions(value)` if it has one.
+
+    Positions asks the analyzer for a Token per word and gathers their positions; the
+    tokenizers in search.analyzers can return {term: [positions]} directly. Posting values,
+    weights and field lengths are the same as Positions writes, and reading is Positions'.
+    """
+
+    def word_values(self, value, analyzer, **kwargs):
+        term_positions = getattr(analyzer, "term_positions", None)
+        if term_positions is None:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        encode = self.encode
+        for term, positions in term_positions(value).items():
+            # Positions sums a boost of 1.0 per token: a float, whatever the field boost's type.
+            yield term, len(positions), float(len(positions)) * boost, encode(positions)
+
+
+class _PostingsWriter(W3PostingsWriter):
+    """W3PostingsWriter storing small blocks uncompressed (term vectors; postings go through _FieldWriter)."""
+
+    def __init__(self, postfile, blocklimit, byteids=False, compression=3, inlinelimit=1):
+        super().__init__(postfile, blocklimit, byteids=byteids, compression=compression, inlinelimit=inlinelimit)
+        self._level = compression
+
+    def _write_block(self, last=False):
+        # Each block records its own compression level, so the reader needs nothing new.
+        # (Whoosh meant to skip compressing pickles under 20 bytes, but overwrites that choice.)
+        small = sum(map(len, self._values)) < COMPRESS_FROM_BYTES
+        self._compression = 0 if small else self._level
+        super()._write_block(last)
+
+
+class _FieldWriter(W3FieldWriter):
+    """W3FieldWriter writing a term's postings in one step instead of four calls per posting.
+
+    The same bytes as W3FieldWriter with _PostingsWriter (tests/search/test_indexing.py
+    compares the files): the flush of a segment spent most of its time in the calls, asserts
+    and per-posting bookkeeping of the general writer.
+    """
+
+    _offset = None  # where the next term's postings start in the postings file, once known
+
+    def add_postings(self, schema, lengths, items):
+        field_length = lengths.doc_field_length if lengths else None
+        last_field = None
+        last_text = None
+        ids: list[int] = []
+        weights: list[float] = []
+        values: list[bytes] = []
+        doc_lengths: list[int | None] = []
+        known_lengths: dict[int, int | None] = {}
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != last_field:
+                if last_field is not None and fieldname < last_field:
+                    raise OutOfOrderError(f"Field {last_field!r} .. {fieldname!r}")
+                if last_text is not None:
+                    self._write_term(last_text, ids, weights, values, doc_lengths)
+                    ids, weights, values, doc_lengths = [], [], [], []
+                if last_field is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                last_field, last_text = fieldname, None
+                known_lengths = {}
+            if docnum == -1:
+                continue  # a spelling word (Whoosh's own writer skips them too)
+            if btext != last_text:
+                if last_text is not None:
+                    if btext < last_text:
+                        raise OutOfOrderError(f"Term {fieldname}:{last_text!r} .. {fieldname}:{btext!r}")
+                    self._write_term(last_text, ids, weights, values, doc_lengths)
+                    ids, weights, values, doc_lengths = [], [], [], []
+                last_text = btext
+            if field_length is None:
+                length = 0
+            else:
+                length = known_lengths.get(docnum, -1)
+                if length == -1:
+                    length = known_lengths[docnum] = field_length(docnum, fieldname)
+            ids.append(docnum)
+            weights.append(weight)
+            values.append(b"" if value is None else value)
+            doc_lengths.append(length)
+        if last_text is not None:
+            self._write_term(last_text, ids, weights, values, doc_lengths)
+        if last_field is not None:
+            self.finish_field()
+
+    def _write_term(self, btext, ids, weights, values, doc_lengths):
+        codec = self._codec
+        limit = codec._blocklimit
+        fixed_size = self._format.fixed_value_size()
+        terminfo = W3TermInfo()
+        # The blocks of a term are written at once, at an offset this writer counts.
+        parts = [WHOOSH3_HEADER_MAGIC]
+        for at in range(0, len(ids), limit):
+            block_ids = ids[at : at + limit]
+            block_weights = array("f", weights[at : at + limit])
+            block_values = [value for value in values[at : at + limit] if value]
+            max_weight = 0
+            for weight in weights[at : at + limit]:
+                if weight > max_weight:
+                    max_weight = weight
+            min_length, max_length = None, 0
+            for length in doc_lengths[at : at + limit]:
+                if length:
+                    if min_length is None or length < min_length:
+                        min_length = length
+                    if length > max_length:
+                        max_length = length
+
+            # W3TermInfo.add_block
+            terminfo._weight += sum(block_weights)
+            terminfo._df += len(block_ids)
+            if terminfo._minlength is None:
+                terminfo._minlength = min_length
+            else:
+                terminfo._minlength = min(terminfo._minlength, min_length)
+            terminfo._maxlength = max(terminfo._maxlength, max_length)
+            terminfo._maxweight = max(terminfo._maxweight, max_weight)
+            if terminfo._minid is None:
+                terminfo._minid = block_ids[0]
+            terminfo._maxid = block_ids[-1]
+
+            # W3PostingsWriter._write_block, _mini_ids, _mini_weights, _mini_values
+            deltas = [docnum - previous for previous, docnum in zip([0, *block_ids], block_ids, strict=False)]
+            if all(weight == 1.0 for weight in block_weights):
+                mini_weights = None
+            elif all(weight == block_weights[0] for weight in block_weights):
+                mini_weights = block_weights[0]
+            else:
+                mini_weights = tuple(block_weights)
+            if fixed_size is None or fixed_size < 0:
+                mini_values = tuple(block_values)
+            elif fixed_size == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(block_values)
+            data = dumps((tuple(deltas), mini_weights, mini_values), 2)
+            compression = 0 if sum(map(len, block_values)) < COMPRESS_FROM_BYTES else codec._compression
+            if compression:
+                data = zlib.compress(data, compression)
+            info = dumps(
+                (
+                    len(block_ids),
+                    block_ids[-1],
+                    max_weight,
+                    compression,
+                    length_to_byte(min_length),
+                    length_to_byte(max_length),
+                ),
+                2,
+            )
+            size = len(info) + len(data)
+            parts += (pack_int(-size if at + limit >= len(ids) else size), info, data)
+        written = b"".join(parts)
+        if self._offset is None:
+            self._offset = self._postfile.tell()
+        self._postfile.write(written)
+        terminfo.set_extent(self._offset, len(written))
+        self._offset += len(written)
+        self._tindex.add(pack_ushort(self._fieldid) + btext, terminfo.to_bytes())
+
+
+class PostingsCodec(W3Codec):
+    """Whoosh's W3 codec, writing small posting blocks uncompressed (COMPRESS_FROM_BYTES)."""
+
+    def field_writer(self, storage, segment):
+        return _FieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _PostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+
+class _MergeReader(SegmentReader):
+    """A segment reader whose iter_postings (what a merge reads) decodes each posting block once.
+
+    Whoosh's own iter_postings opens a matcher per term and asks it for every posting's id,
+    weight and value; this yields the same tuples, in the same order, from the decoded block.
+    """
+
+    def iter_postings(self):
+        terms = self._terms
+        if not isinstance(terms, W3TermsReader):
+            yield from super().iter_postings()
+            return
+        schema = self.schema
+        deleted = self.deleted_docs_set
+        postfile = terms._postfile
+        fixed_sizes = {}
+        for (fieldname, btext), terminfo in terms.items():
+            if fieldname not in schema:
+                continue
+            if terminfo.is_inlined():
+                matcher = self.postings(fieldname, btext)
+                while matcher.is_active():
+                    yield fieldname, btext, matcher.id(), matcher.weight(), matcher.value()
+                    matcher.next()
+                continue
+            fixed_size = fixed_sizes.get(fieldname, -2)
+            if fixed_size == -2:
+                fixed_size = fixed_sizes[fieldname] = schema[fieldname].format.fixed_value_size()
+            for ids, weights, values in _posting_blocks(postfile, terminfo.extent()[0], fixed_size):
+                for docnum, weight, value in zip(ids, weights, values, strict=True):
+                    if docnum not in deleted:
+                        yield fieldname, btext, docnum, weight, value
+
+
+def _posting_blocks(postfile, offset, fixed_size):
+    """(ids, weights, values) of each block of one term's postings, as W3LeafMatcher reads them."""
+    postfile.seek(offset)
+    if postfile.read(len(WHOOSH3_HEADER_MAGIC)) != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"no posting list at offset {offset}")
+    last = False
+    while not last:
+        position = postfile.tell()
+        length = postfile.read_int()
+        last = length < 0
+        count, _, _, compression, _, _ = postfile.read_pickle()
+        data_offset = postfile.tell()
+        end = position + _INT_SIZE + abs(length)
+        data = postfile.get(data_offset, end - data_offset)
+        if compression:
+            data = zlib.decompress(data)
+        ids, weights, values = loads(data)
+        if weights is None:
+            weights = array("f", [1.0]) * count
+        elif isinstance(weights, float):
+            weights = array("f", [weights]) * count
+        if fixed_size is None or fixed_size < 0:
+            pass
+        elif fixed_size == 0:
+            values = (None,) * count
+        else:
+            values = tuple(values[i : i + fixed_size] for i in range(0, len(values), fixed_size))
+        yield tuple(accumulate(ids)), weights, values
+        postfile.seek(end)
+
+
+def merge_small_segments(writer, segments):
+    """Whoosh's MERGE_SMALL policy (the same segments merged), reading them with _MergeReader."""
+    ordered = sorted(segments, key=lambda segment: segment.doc_count_all())
+    total = 0
+    for i, segment in enumerate(ordered):
+        total += max(segment.doc_count_all(), 0)
+        if i > 3 and total < fib(i + 5):
+            merged, kept = ordered[: i + 1], ordered[i + 1 :]
+            break
+    else:
+        return segments
+    for segment in merged:
+        reader = _MergeReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return kept
 
 
 class LeanWhooshSearchBackend(WhooshSearchBackend):
@@ -30,6 +336,8 @@ class LeanWhooshSearchBackend(WhooshSearchBackend):
             field.spelling = False
             if name not in COLUMN_FIELDS:
                 field.column_type = None
+            if type(field.format) is Positions:
+                field.format = TermPositions(field_boost=field.format.field_boost)
         return content_field_name, schema
 
 

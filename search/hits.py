@@ -48,22 +48,41 @@ def hits_for(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
     from gazette.models import Document
 
     # Hits show the plain body, never its blocks (a large JSON column).
-    documents = Document.objects.filter(pk__in=ids).defer("blocks").with_issue().prefetch_related("tasks").in_bulk()
+    documents = Document.objects.filter(pk__in=ids).defer("blocks").with_issue().in_bulk()
     patterns = match_patterns(parsed)
-    hits = []
-    for pk in ids:
-        document = documents.get(pk)
-        if document is None:
-            continue
-        text = document.body
-        passages = snippets(text, patterns) if text else []
-        if patterns and not any("<mark>" in p for p in passages):
-            task_text = "\n".join(task.text for task in document.tasks.all())
-            task_passages = snippets(task_text, patterns)
-            if any("<mark>" in p for p in task_passages):
-                passages = task_passages
-        hits.append(Hit(document=document, title_html=highlight(document.title, patterns), snippets=passages))
-    return hits
+    passages = {pk: snippets(document.body, patterns) if document.body else [] for pk, document in documents.items()}
+    # A document found through its tasks alone shows the matching tasks instead; only those
+    # documents' tasks are read (a page of hits holds hundreds of tasks otherwise unused).
+    unmarked = [pk for pk, found in passages.items() if patterns and not _marked(found)]
+    for pk, task_text in _task_texts(unmarked).items():
+        task_passages = snippets(task_text, patterns)
+        if _marked(task_passages):
+            passages[pk] = task_passages
+    return [
+        Hit(document=documents[pk], title_html=highlight(documents[pk].title, patterns), snippets=passages[pk])
+        for pk in ids
+        if pk in documents
+    ]
+
+
+def _marked(passages: list[SafeString]) -> bool:
+    return any("<mark>" in passage for passage in passages)
+
+
+def _task_texts(document_ids: list[int]) -> dict[int, str]:
+    """Each document's task texts in order, one per line; one query, none for no ids."""
+    from policies.models import Task
+
+    if not document_ids:
+        return {}
+    texts: dict[int, list[str]] = {}
+    for document_id, text in (
+        Task.objects.filter(document__in=document_ids)
+        .order_by("document_id", "order")
+        .values_list("document_id", "text")
+    ):
+        texts.setdefault(document_id, []).append(text)
+    return {document_id: "\n".join(lines) for document_id, lines in texts.items()}
 
 
 def _url(obj) -> str:

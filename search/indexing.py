@@ -37,6 +37,7 @@ from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from .analyzers import dictionary_path, dictionary_text
+from .backends import PostingsCodec, merge_small_segments
 from .elasticsearch import uses_elasticsearch
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ CHUNK_SIZE = 200
 WRITER_LIMIT_MB = 256
 # Segments as separate files, not one compound file: a reader opening a compound segment
 # copies the whole terms file into memory (whoosh BufferFile), on every search.
-WRITER_OPTIONS = {"limitmb": WRITER_LIMIT_MB, "compound": False}
+# PostingsCodec: small posting blocks uncompressed (search.backends).
+WRITER_OPTIONS = {"limitmb": WRITER_LIMIT_MB, "compound": False, "codec": PostingsCodec()}
 
 
 class IndexBusy(Exception):
@@ -234,7 +236,8 @@ def _update(ids: list[int]) -> IndexReport:
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    # Whoosh's default policy (MERGE_SMALL), with a faster reader for the merged segments.
+    writer.commit(mergetype=merge_small_segments)
     logger.info("search index: %d documents indexed, %d removed", report.indexed, report.removed)
     return report
 

@@ -8,24 +8,32 @@ The query language is small and never fails: words separated by spaces must all 
 Each word matches where jieba finds it (ranked higher) or where its characters follow
 each other in the CJK-bigram fields (recall independent of jieba). Hits come from Whoosh
 (or, when the settings choose it, from Elasticsearch: search.elasticsearch builds the same
-clauses as a query body) with their scores; filters, facet counts and date order come from the database over the
-matched primary keys, so they always agree with what the pages show.
+clauses as a query body) with their scores. One database query then reads the facet values
+(gazette, year, issuer, …, date) of the matched documents; filters, facet counts and date
+order are worked out from those rows, so they always agree with what the pages show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, IntegerField, Lookup, OuterRef
 from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.lookups import In
 from whoosh import query as wq
 
 from .analyzers import bigram_query_tokens, jieba_words
 from .elasticsearch import query_body, uses_elasticsearch
 from .elasticsearch import ranked_document_ids as elasticsearch_ranked_ids
-from .indexing import whoosh_searcher
+from .indexing import backend, whoosh_searcher
+from .postings import scored_matches
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -223,28 +231,50 @@ def whoosh_query(parsed: ParsedQuery) -> wq.Query | None:
 
 
 def ranked_document_ids(query: wq.Query) -> list[tuple[int, float]]:
-    """(document pk, score) for every match, best first."""
+    """(document pk, score) for every match, best first.
+
+    The last few searches are remembered for the index generation they ran on: the next
+    page, or a facet chosen, runs the same query again (filters apply in the database).
+    """
     searcher = whoosh_searcher()
     reader = searcher.reader()
     if not reader.doc_count() or not reader.has_column("document_pk"):
         return []
-    results = searcher.search(query, limit=None, terms=False)
+    key = (backend().path, reader.generation(), repr(query))
+    with _recent_lock:
+        if key in _recent:
+            _recent.move_to_end(key)
+            return list(_recent[key])
     column = reader.column_reader("document_pk")
     ranked = []
-    for docnum, score in results.items():
+    for docnum, score in scored_matches(searcher, query).items():
         value = column[docnum]
         if value:
             ranked.append((int(value), score))
+    ranked.sort(key=lambda item: -item[1])
+    with _recent_lock:
+        _recent[key] = tuple(ranked)
+        while len(_recent) > RECENT_SEARCHES:
+            _recent.popitem(last=False)
     return ranked
+
+
+# Searches remembered per process (each up to one entry per matched document).
+RECENT_SEARCHES = 16
+_recent: OrderedDict[tuple, tuple[tuple[int, float], ...]] = OrderedDict()
+_recent_lock = threading.Lock()
 
 
 # --- database: filters, facets and order --------------------------------------------------
 
 
 def documents_search(*, q: str = "", filters: Filters | None = None, sort: str = "relevance") -> SearchOutcome:
-    """Run a reader's search: matching document ids in order, facet counts and notices."""
-    from gazette.models import Document
+    """Run a reader's search: matching document ids in order, facet counts and notices.
 
+    One SQL query, whatever the number of hits: the facet values of every matched document
+    (of every document when only filters are given); filters, facet counts and order are
+    worked out from those rows, so the counts always agree with the hits.
+    """
     filters = filters or Filters()
     parsed = parse_query(q)
     notices = list(parsed.notices)
@@ -255,94 +285,146 @@ def documents_search(*, q: str = "", filters: Filters | None = None, sort: str =
             notices.append("只有排除词无法检索，请至少输入一个要查找的词。")
         return SearchOutcome(parsed=parsed, ids=[], facets={}, notices=notices, searched=False)
 
-    base = _annotated(Document.objects.all())
     scores: dict[int, float] = {}
-    if query is not None:
+    if query is None:
+        rows = _facet_rows(None)
+    else:
         ranked = elasticsearch_ranked_ids(parsed) if elasticsearch else ranked_document_ids(query)
         scores = dict(ranked)
-        base = base.filter(pk__in=list(scores))
-    facets = _facets(base, filters)
-    rows = list(_filtered(base, filters).values_list("pk", "date"))
+        rows = _facet_rows(list(scores)) if scores else []
+    matched, failing_one = _apply_filters(rows, filters)
+    facets = _facets(matched, failing_one, filters)
     if query is None or sort == "date":
-        rows.sort(key=lambda row: (row[1] or dt.date.min, scores.get(row[0], 0.0), -row[0]), reverse=True)
+        matched.sort(key=lambda row: (row.date or dt.date.min, scores.get(row.pk, 0.0), -row.pk), reverse=True)
     else:
-        rows.sort(key=lambda row: (-scores.get(row[0], 0.0), -(row[1] or dt.date.min).toordinal(), row[0]))
-    ids = [pk for pk, _ in rows]
+        matched.sort(key=lambda row: (-scores.get(row.pk, 0.0), -(row.date or dt.date.min).toordinal(), row.pk))
+    ids = [row.pk for row in matched]
     if len(ids) > TOO_MANY_HITS and query is not None:
         notices.append(f"找到 {len(ids)} 篇，结果较多：可以再加一个词（用空格隔开），或用左侧的筛选缩小范围。")
     return SearchOutcome(parsed=parsed, ids=ids, facets=facets, notices=notices, searched=True)
 
 
-def _annotated(queryset: QuerySet) -> QuerySet:
+class FacetRow(NamedTuple):
+    """What filters and facets read of one document."""
+
+    pk: int
+    date: dt.date | None
+    issue: int
+    gazette: int
+    gazette_name: str
+    kind: str
+    year: int | None
+    issuer: str
+    section: str
+    region: str
+    has_tasks: bool
+
+
+class AnyOf(Lookup):
+    """`pk = ANY(%s)`: the matched ids as one array parameter, not one placeholder per id."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        # Databases without arrays (SQLite in development) get the usual IN (…).
+        return In(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
+def _facet_rows(ids: list[int] | None) -> list[FacetRow]:
+    """The facet values of these documents (of all documents for None), in one query."""
+    from gazette.models import Document
     from policies.models import Task
 
-    return queryset.annotate(
-        search_year=Coalesce(ExtractYear("date"), "issue__year", output_field=IntegerField()),
-        search_has_tasks=Exists(Task.objects.filter(document=OuterRef("pk"))),
+    documents = Document.objects.all() if ids is None else Document.objects.filter(AnyOf(F("pk"), ids))
+    values = documents.annotate(
+        year=Coalesce(ExtractYear("date"), "issue__year", output_field=IntegerField()),
+        has_tasks=Exists(Task.objects.filter(document=OuterRef("pk"))),
+    ).values_list(
+        "pk",
+        "date",
+        "issue_id",
+        "issue__gazette_id",
+        "issue__gazette__name",
+        "issue__gazette__kind",
+        "year",
+        "issuer",
+        "section",
+        "region",
+        "has_tasks",
     )
+    return list(map(FacetRow._make, values.order_by()))
 
 
-FILTER_LOOKUPS = {
-    "gazette": "issue__gazette_id",
-    "issue": "issue_id",
-    "year": "search_year",
-    "issuer": "issuer",
-    "section": "section",
-    "kind": "issue__gazette__kind",
-    "region": "region",
-    "has_tasks": "search_has_tasks",
-}
+# Filters that are facets too: each facet counts over the other filters, not its own, so
+# the reader can switch from one value to another.
+FACETS = ("gazette", "year", "issuer", "section", "kind", "region", "has_tasks")
 
 
-def _filtered(queryset: QuerySet, filters: Filters, skip: str | None = None) -> QuerySet:
-    conditions = Q()
-    for name, lookup in FILTER_LOOKUPS.items():
-        value = getattr(filters, name)
-        if name != skip and value not in (None, ""):
-            conditions &= Q(**{lookup: value})
+def _apply_filters(rows: list[FacetRow], filters: Filters) -> tuple[list[FacetRow], dict[str, list[FacetRow]]]:
+    """The rows that pass every active filter, and for each filter the rows that fail it alone."""
+    checks = _filter_checks(filters)
+    if not checks:
+        return list(rows), {}
+    passing: list[FacetRow] = []
+    failing_one: dict[str, list[FacetRow]] = {}
+    for row in rows:
+        failed = [name for name, passes in checks if not passes(row)]
+        if not failed:
+            passing.append(row)
+        elif len(failed) == 1:
+            failing_one.setdefault(failed[0], []).append(row)
+    return passing, failing_one
+
+
+def _filter_checks(filters: Filters) -> list[tuple[str, Callable[[FacetRow], bool]]]:
+    """(filter name, test of a row) for each active filter."""
+    checks: list[tuple[str, Callable[[FacetRow], bool]]] = []
+    for name in (*FACETS, "issue"):
+        wanted = getattr(filters, name)
+        if wanted not in (None, ""):
+            value_of = attrgetter(name)
+            checks.append((name, lambda row, value_of=value_of, wanted=wanted: value_of(row) == wanted))
+    # A document without a date is outside any date range (as in SQL).
     if filters.date_from:
-        conditions &= Q(date__gte=filters.date_from)
+        checks.append(("date_from", lambda row: row.date is not None and row.date >= filters.date_from))
     if filters.date_to:
-        conditions &= Q(date__lte=filters.date_to)
-    return queryset.filter(conditions)
+        checks.append(("date_to", lambda row: row.date is not None and row.date <= filters.date_to))
+    return checks
 
 
-def _facets(base: QuerySet, filters: Filters) -> dict[str, list[dict]]:
-    """Counts per value of each facet, over the matches and every other active filter."""
+def _facets(matched: list[FacetRow], failing_one: dict[str, list[FacetRow]], filters: Filters) -> dict[str, list[dict]]:
+    """Counts per value of each facet, over the matches and every other active filter.
+
+    A facet counts the documents that pass every filter, and those that fail only its own.
+    """
     from gazette.models import Gazette
 
-    facets: dict[str, list[dict]] = {}
     kinds = dict(Gazette.Kind.choices)
-    specs = {
-        "gazette": ("issue__gazette_id", "issue__gazette__name"),
-        "year": ("search_year", None),
-        "issuer": ("issuer", None),
-        "section": ("section", None),
-        "kind": ("issue__gazette__kind", None),
-        "region": ("region", None),
-        "has_tasks": ("search_has_tasks", None),
-    }
-    for name, (value_field, label_field) in specs.items():
-        fields = [value_field] + ([label_field] if label_field else [])
-        rows = (
-            _filtered(base, filters, skip=name)
-            .order_by()
-            .values(*fields)
-            .annotate(count=Count("pk"))
-            .order_by("-count", value_field)
+    facets: dict[str, list[dict]] = {}
+    for name in FACETS:
+        rows = matched + failing_one.get(name, [])
+        counts = Counter(map(attrgetter(name), rows))
+        labels = {row.gazette: row.gazette_name for row in rows} if name == "gazette" else {}
+        present = sorted(
+            ((value, count) for value, count in counts.items() if value not in (None, "")),
+            key=lambda item: (-item[1], item[0]),
         )
         selected = getattr(filters, name)
         entries = []
-        for row in rows[:FACET_SIZE]:
-            value = row[value_field]
-            if value in (None, ""):
-                continue
+        for value, count in present[:FACET_SIZE]:
             if name == "has_tasks":
                 label, param = ("有任务分工" if value else "无任务分工"), ("1" if value else "0")
             elif name == "kind":
                 label, param = kinds.get(value, value), value
+            elif name == "gazette":
+                label, param = labels[value], str(value)
             else:
-                label, param = (row[label_field] if label_field else str(value)), str(value)
-            entries.append({"value": param, "label": label, "count": row["count"], "selected": value == selected})
+                label, param = str(value), str(value)
+            entries.append({"value": param, "label": label, "count": count, "selected": value == selected})
         facets[name] = entries
     return facets

@@ -1,16 +1,17 @@
 """Snippets around the matched words, with the matches marked and everything else escaped.
 
-Matches are found on the folded text (full-width to half-width, A-Z to a-z, one character
-for one), with the index's own rules: a term's characters in sequence, symbols and spaces
+Matches follow the index's own rules: a term's characters in sequence, symbols and spaces
 between runs allowed, Latin words whole; and each jieba word of the term as the index's
-jieba analyzer segments it. Text is escaped piece by piece and <mark> put around the
+jieba analyzer segments it. The index folds full-width to half-width and A-Z to a-z; the
+patterns match every width and case of a letter or digit instead, so a document's text is
+searched as it is (folding a whole body cost more than finding the matches in it). Text is escaped piece by piece and <mark> put around the
 escaped matches; no document text is ever marked safe unescaped.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -22,7 +23,9 @@ from .query import ParsedQuery
 SNIPPET_CHARS = 110
 CONTEXT_BEFORE = 30
 MAX_SNIPPETS = 3
-SEPARATOR = rf"[^{CJK_CHARS}0-9a-z]{{0,6}}"
+# What fold() turns into 0-9a-z: ASCII digits and letters of either case, and full-width ones.
+ALNUM = "0-9a-zA-Z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+SEPARATOR = rf"[^{CJK_CHARS}{ALNUM}]{{0,6}}"
 
 
 @dataclass(frozen=True)
@@ -53,18 +56,23 @@ def _sequence_regex(text: str) -> re.Pattern | None:
     parts = []
     for run in RUN.findall(fold(text)):
         if run[0].isascii():
-            parts.append(rf"(?<![0-9a-z]){re.escape(run)}(?![0-9a-z])")
+            letters = "".join(_any_width(char) for char in run)
+            parts.append(rf"(?<![{ALNUM}]){letters}(?![{ALNUM}])")
         else:
             parts.append(re.escape(run))
     return re.compile(SEPARATOR.join(parts)) if parts else None
 
 
+def _any_width(char: str) -> str:
+    """A character class for a folded digit or letter: every character fold() turns into it."""
+    variants = {char, char.upper()}
+    variants |= {chr(ord(variant) + 0xFEE0) for variant in variants}
+    return "[" + "".join(sorted(variants)) + "]"
+
+
 def spans(text: str, patterns: list[Pattern]) -> list[tuple[int, int, int]]:
     """(start, end, key) of every match in text, overlaps merged, in order."""
-    folded = fold(text)
-    found = sorted(
-        (m.start(), m.end(), p.key) for p in patterns for m in p.regex.finditer(folded) if m.end() > m.start()
-    )
+    found = sorted((m.start(), m.end(), p.key) for p in patterns for m in p.regex.finditer(text) if m.end() > m.start())
     merged: list[tuple[int, int, int]] = []
     for start, end, key in found:
         if merged and start < merged[-1][1]:
@@ -87,14 +95,15 @@ def snippets(text: str, patterns: list[Pattern], limit: int = MAX_SNIPPETS) -> l
     found = spans(text, patterns)
     if not found:
         return [_render(text, 0, min(len(text), SNIPPET_CHARS), [])]
+    # A window's score depends on the spans inside it, not on the windows chosen before:
+    # score each once, then take the best windows that do not overlap a chosen one.
+    scores = _window_scores(found, len(text))
     windows: list[tuple[int, int]] = []
-    remaining = list(found)
-    starts, ends = [s[0] for s in found], [s[1] for s in found]
-    while remaining and len(windows) < limit:
-        best = max(remaining, key=lambda span: _window_score(span, found, len(text), starts, ends))
-        start, end = _window(best, len(text))
-        windows.append((start, end))
-        remaining = [s for s in remaining if not (s[0] < end and s[1] > start)]
+    for span in sorted(found, key=lambda span: scores[span], reverse=True):
+        if not any(span[0] < end and span[1] > start for start, end in windows):
+            windows.append(_window(span, len(text)))
+            if len(windows) == limit:
+                break
     windows.sort()
     return [_render(text, start, end, [s for s in found if s[0] >= start and s[1] <= end]) for start, end in windows]
 
@@ -105,12 +114,28 @@ def _window(span: tuple[int, int, int], length: int) -> tuple[int, int]:
     return start, end
 
 
-def _window_score(span, found, length, starts, ends) -> tuple[int, int, int]:
-    start, end = _window(span, length)
-    # Merged spans do not overlap, so starts and ends both ascend: the spans inside the
-    # window are one slice (a scan of every span here made long documents quadratic).
-    inside = found[bisect_left(starts, start) : bisect_right(ends, end)]
-    return (len({s[2] for s in inside}), len(inside), -span[0])
+def _window_scores(found: list[tuple[int, int, int]], length: int) -> dict[tuple, tuple[int, int, int]]:
+    """Each span's window: (different terms inside, spans inside, earlier first).
+
+    Merged spans do not overlap, so their starts and ends both ascend, and so do the
+    windows' starts and ends: the spans inside slide along with two pointers and a count
+    of their terms (scoring each window on its own made long documents slow).
+    """
+    scores = {}
+    terms: Counter[int] = Counter()
+    first = after = 0  # the spans inside are found[first:after]
+    for span in found:
+        start, end = _window(span, length)
+        while after < len(found) and found[after][1] <= end:
+            terms[found[after][2]] += 1
+            after += 1
+        while first < after and found[first][0] < start:
+            terms[found[first][2]] -= 1
+            if not terms[found[first][2]]:
+                del terms[found[first][2]]
+            first += 1
+        scores[span] = (len(terms), after - first, -span[0])
+    return scores
 
 
 def _render(text: str, start: int, end: int, marks: list[tuple[int, int, int]]) -> SafeString:

@@ -176,3 +176,142 @@ def test_unclosed_quote_is_a_phrase_to_the_end():
     parsed = parse_query('食品 "冷链 物流')
     assert [[t.text for t in g] for g in parsed.groups] == [["食品"], ["冷链 物流"]]
     assert parsed.groups[1][0].phrase
+
+
+def test_excluded_word_removes_the_first_matching_document_too(index_documents):
+    # Whoosh's AndNot matcher kept the first match when the excluded word's postings
+    # started at an earlier document (here 食品 in the first document).
+    DocumentFactory(body="保障食品安全。")
+    with_excluded = DocumentFactory(body="发展冷链物流，保障食品安全。")
+    without = DocumentFactory(body="发展冷链物流。")
+    index_documents()
+
+    assert search_ids("冷链物流 -食品") == [without.pk]
+    assert with_excluded.pk in search_ids("冷链物流")
+
+
+def test_characters_out_of_order_or_across_punctuation_do_not_match_a_phrase(index_documents):
+    DocumentFactory(body="物流冷链。")
+    DocumentFactory(body="冷链，物流。")
+    together = DocumentFactory(body="发展冷链物流。")
+    index_documents()
+
+    assert search_ids('"冷链物流"') == [together.pk]
+
+
+def test_scores_are_whooshs_own(index_documents):
+    from whoosh import query as wq
+
+    from search.indexing import whoosh_searcher
+    from search.postings import scored_matches
+    from search.query import whoosh_query
+
+    DocumentFactory(title="冷链物流实施方案", body="发展冷链物流，冷链物流园区，保障食品安全。")
+    DocumentFactory(title="关于货物流通的通知", body="促进货物流通，物流园区建设。")
+    DocumentFactory(body="养老服务综合监管，养老服务监管制度。")
+    DocumentFactory(body="地方志编修，档案资料。")
+    index_documents()
+
+    searcher = whoosh_searcher()
+    for q in ["冷链物流", "物流 园区", "养老服务监管", '"冷链物流园区"', "地方志 OR 档案", "物流"]:
+        query = whoosh_query(parse_query(q))
+        expected = dict(searcher.search(query, limit=None, terms=False).items())
+        assert scored_matches(searcher, query) == pytest.approx(expected, rel=1e-12), q
+    assert scored_matches(searcher, wq.NullQuery) == {}
+
+
+def test_a_document_indexed_again_is_found_by_its_new_text_only(index_documents):
+    document = DocumentFactory(body="发展冷链物流。")
+    DocumentFactory(body="别的方案。")
+    index_documents()
+    document.body = "编修地方志。"
+    document.save()
+    index_documents()  # a second segment; the first keeps the old text, deleted
+
+    assert search_ids("冷链物流") == []
+    assert search_ids("地方志") == [document.pk]
+
+
+def _facet_counts(outcome):
+    return {(name, entry["value"]): entry["count"] for name, entries in outcome.facets.items() for entry in entries}
+
+
+FACET_FILTERS = {
+    "gazette": lambda value: {"gazette": int(value)},
+    "year": lambda value: {"year": int(value)},
+    "issuer": lambda value: {"issuer": value},
+    "section": lambda value: {"section": value},
+    "kind": lambda value: {"kind": value},
+    "region": lambda value: {"region": value},
+    "has_tasks": lambda value: {"has_tasks": value == "1"},
+}
+
+
+@pytest.mark.parametrize("active", [{}, {"section": "部门文件"}, {"has_tasks": True, "year": 2020}])
+def test_each_facet_count_is_the_number_of_results_its_link_shows(index_documents, active):
+    import datetime as dt
+
+    from tests.factories import GazetteFactory
+
+    other_gazette = IssueFactory(gazette=GazetteFactory(name="柳州市政策汇编", kind="compilation"))
+    issues = [IssueFactory(), IssueFactory(), other_gazette]
+    for i in range(12):
+        document = DocumentFactory(
+            issue=issues[i % 3],
+            body="发展冷链物流。" if i % 4 else "冷链物流与食品安全。",
+            section=["部门文件", "市政府文件", ""][i % 3],
+            issuer=["市商务局", "市人民政府"][i % 2],
+            region=["贺州市", "柳州市", ""][i % 3],
+            date=dt.date(2019 + i % 3, 5, 1) if i % 5 else None,
+        )
+        if i % 2:
+            TaskFactory(document=document)
+    DocumentFactory(body="与此无关。")
+    index_documents()
+
+    outcome = documents_search(q="冷链物流", filters=Filters(**active))
+    counts = _facet_counts(outcome)
+    assert outcome.ids and len(counts) >= 8
+    for (name, value), count in counts.items():
+        narrowed = Filters(**{**active, **FACET_FILTERS[name](value)})
+        assert documents_search(q="冷链物流", filters=narrowed).count == count, (name, value)
+
+
+def test_filters_alone_list_documents_newest_first_with_facets(index_documents):
+    import datetime as dt
+
+    issue = IssueFactory()
+    old = DocumentFactory(issue=issue, date=dt.date(2018, 1, 1))
+    new = DocumentFactory(issue=issue, date=dt.date(2021, 1, 1))
+    DocumentFactory()
+    index_documents()
+
+    outcome = documents_search(filters=Filters(issue=issue.pk))
+    assert outcome.searched and outcome.ids == [new.pk, old.pk]
+    assert {e["label"]: e["count"] for e in outcome.facets["year"]} == {"2018": 1, "2021": 1}
+
+
+def test_sql_queries_of_a_search_do_not_grow_with_its_hits(index_documents, django_assert_num_queries):
+    for _ in range(3):
+        DocumentFactory(body="编修地方志。")
+    for _ in range(40):
+        TaskFactory(document=DocumentFactory(body="发展冷链物流。"))
+    index_documents()
+
+    with django_assert_num_queries(1):
+        few = documents_search(q="地方志", filters=Filters(has_tasks=False))
+    with django_assert_num_queries(1):
+        many = documents_search(q="冷链物流", filters=Filters(has_tasks=True))
+    assert (few.count, many.count) == (3, 40)
+
+
+def test_a_repeated_search_sees_documents_indexed_since(index_documents):
+    first = DocumentFactory(body="发展冷链物流。")
+    index_documents()
+    assert search_ids("冷链物流") == [first.pk]
+    assert search_ids("冷链物流", filters=Filters(has_tasks=False)) == [first.pk]  # remembered, filtered again
+
+    second = DocumentFactory(body="冷链物流。")
+    index_documents()
+
+    assert set(search_ids("冷链物流")) == {first.pk, second.pk}

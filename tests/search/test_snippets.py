@@ -34,3 +34,29 @@ def test_at_most_three_snippets_and_variants_of_width_are_marked():
     found = snippets(text, match_patterns(parse_query("abc")))
     assert 1 <= len(found) <= 3
     assert "<mark>ＡＢＣ</mark>" in found[0]
+
+
+def test_latin_words_are_marked_in_any_width_and_case_but_only_whole():
+    text = "采用ＡＢＣ方法，Abc 与 abc 相同；xabc 和 abcd 不算。"
+    (snippet,) = snippets(text, match_patterns(parse_query("ABC")))
+    assert snippet.count("<mark>") == 3
+    assert "<mark>ＡＢＣ</mark>" in snippet and "<mark>Abc</mark>" in snippet and "<mark>abc</mark>" in snippet
+
+
+def test_snippets_prefer_passages_with_different_terms():
+    text = "冷链物流。" * 5 + "无关内容。" * 60 + "冷链物流和食品安全。" + "无关内容。" * 60 + "食品安全。"
+    found = snippets(text, match_patterns(parse_query("冷链物流 食品安全")))
+    assert "<mark>冷链物流</mark>和<mark>食品安全</mark>" in found[1]
+    assert len(found) == 3
+
+
+def test_a_hit_found_through_its_tasks_shows_the_matching_task(index_documents):
+    from tests.factories import TaskFactory
+
+    document = DocumentFactory(body="方案正文。")
+    TaskFactory(document=document, text="建设冷库设施。")
+    index_documents()
+
+    outcome = documents_search(q="冷库设施")
+    (hit,) = hits_for(outcome.ids, outcome.parsed)
+    assert hit.snippets == ["建设<mark>冷库设施</mark>。"]

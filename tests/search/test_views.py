@@ -80,3 +80,25 @@ def test_json_endpoint_requires_login(client):
 
     assert response.status_code == 401
     assert response.json()["error"] == "authentication required"
+
+
+def test_search_page_sql_queries_do_not_grow_with_the_hits(staff_client, index_documents):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import TaskFactory
+
+    def queries_for(q):
+        with CaptureQueriesContext(connection) as captured:
+            response = staff_client.get(reverse("search:search"), {"q": q})
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    for _ in range(2):
+        DocumentFactory(body="编修地方志。")
+    for _ in range(30):
+        TaskFactory(document=DocumentFactory(body="发展冷链物流。"), text="建设冷库。")
+    index_documents()
+    staff_client.get(reverse("search:search"), {"q": "地方志"})  # session and user loaded once
+
+    assert queries_for("冷链物流") == queries_for("地方志") <= 12

@@ -1,0 +1,255 @@
+"""Running search.query's Whoosh queries over whole posting lists, with set operations.
+
+Whoosh's searcher walks a tree of matchers one document at a time, in Python: for every
+candidate of every clause it advances each word's postings, and a phrase builds a Span
+object per position of every word and compares them pair by pair. A search of 10,000
+documents spent nine tenths of its time there. Here each word's postings are read once
+per search (a term used by several clauses is read once), documents are matched with set
+operations, and positions are checked only where all of a phrase's words occur.
+
+Results are Whoosh's: the same documents (Whoosh's AndNot matcher can miss an excluded
+document that comes first; here it never does) and the same scores. A clause scores as
+Whoosh scores it: a term by the searcher's weighting (BM25F), a phrase as the sum of its
+words' scores, And and Or as the sum of their matching clauses, each times its boost.
+
+Only the query types search.query builds are read: Term, Phrase, And, Or, AndNot and
+NullQuery; anything else raises TypeError.
+"""
+
+from __future__ import annotations
+
+import pickle
+from itertools import accumulate
+
+from whoosh import query as wq
+from whoosh.formats import Positions
+from whoosh.scoring import BM25FScorer, bm25
+from whoosh.system import _INT_SIZE
+
+
+def scored_matches(searcher, query: wq.Query) -> dict[int, float]:
+    """{document number: score} for every document the query matches."""
+    scores: dict[int, float] = {}
+    for leaf, offset in searcher.leaf_searchers():
+        evaluation = _Evaluation(leaf)
+        matched = evaluation.match(query)
+        if matched:
+            for docnum, score in evaluation.score(query, matched).items():
+                scores[docnum + offset] = score
+    return scores
+
+
+class _Postings:
+    """One term's postings in one segment: document numbers, weights and raw values."""
+
+    def __init__(self, matcher, field_format):
+        ids, weights, values = [], [], []
+        # The matcher's own interface (a FilterMatcher drops deleted documents).
+        is_active, next_posting = matcher.is_active, matcher.next
+        current_id, weight, value = matcher.id, matcher.weight, matcher.value
+        while is_active():
+            ids.append(current_id())
+            weights.append(weight())
+            values.append(value())
+            next_posting()
+        self.docs = frozenset(ids)
+        self._ids, self._weights, self._values = ids, weights, values
+        self._index: dict[int, int] | None = None
+        self._format = field_format
+        # Positions' encoding (a count, then the pickled gaps) decoded in C rather than
+        # in decode_positions' Python loop; any other format decodes itself.
+        self._plain_positions = type(field_format).decode_positions is Positions.decode_positions
+
+    def _at(self, docnum: int) -> int:
+        if self._index is None:
+            self._index = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return self._index[docnum]
+
+    def weight(self, docnum: int) -> float:
+        return self._weights[self._at(docnum)]
+
+    def positions(self, docnum: int):
+        value = self._values[self._at(docnum)]
+        if self._plain_positions:
+            gaps = value[_INT_SIZE:]
+            return accumulate(pickle.loads(gaps if gaps.endswith(b".") else gaps + b"."))
+        return self._format.decode_as("positions", value)
+
+
+class _Evaluation:
+    """One query on one segment: postings read once, phrase checks remembered."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self._postings: dict[tuple[str, str], _Postings | None] = {}
+        self._phrase_checks: dict[wq.Phrase, dict[int, bool]] = {}
+        self._lengths: dict[tuple[int, str], int] = {}
+
+    def postings(self, fieldname: str, text: str) -> _Postings | None:
+        """The term's postings, or None when the segment does not have it."""
+        key = (fieldname, text)
+        if key not in self._postings:
+            self._postings[key] = None
+            if fieldname in self.reader.schema:
+                field = self.reader.schema[fieldname]
+                try:
+                    term = field.to_bytes(text)
+                except ValueError:
+                    term = None
+                if term is not None and (fieldname, term) in self.reader:
+                    self._postings[key] = _Postings(self.reader.postings(fieldname, term), field.format)
+        return self._postings[key]
+
+    # --- which documents match --------------------------------------------------------
+
+    def match(self, query: wq.Query, within: frozenset[int] | set[int] | None = None) -> set[int]:
+        """The documents (of `within`, if given) that match the query."""
+        if isinstance(query, wq.Term):
+            postings = self.postings(query.fieldname, query.text)
+            if postings is None:
+                return set()
+            return set(postings.docs) if within is None else postings.docs & within
+        if isinstance(query, wq.Phrase):
+            return self._match_phrase(query, within)
+        if isinstance(query, wq.AndNot):
+            positive = self.match(query.a, within)
+            return positive - self.match(query.b, positive) if positive else positive
+        if isinstance(query, wq.And):
+            if not query.subqueries:
+                return set()
+            matched = within
+            # The rarest clause first: the others are checked on its documents only.
+            for subquery in sorted(query.subqueries, key=self._size):
+                matched = self.match(subquery, matched)
+                if not matched:
+                    return set()
+            return set(matched)
+        if isinstance(query, wq.Or):
+            matched: set[int] = set()
+            for subquery in query.subqueries:
+                matched |= self.match(subquery, within)
+            return matched
+        if query is wq.NullQuery:
+            return set()
+        raise TypeError(f"search.postings cannot run {type(query).__name__} queries")
+
+    def _match_phrase(self, phrase: wq.Phrase, within) -> set[int]:
+        if not phrase.words or not all(self._frequency(phrase.fieldname, word) for word in phrase.words):
+            return set()
+        # The rarest word first; the common ones are read only if documents remain.
+        candidates = within
+        for word in sorted(phrase.words, key=lambda word: self._frequency(phrase.fieldname, word)):
+            docs = self.postings(phrase.fieldname, word).docs
+            candidates = set(docs) if candidates is None else docs & candidates
+            if not candidates:
+                return set()
+        if len(phrase.words) == 1:
+            return candidates
+        words = [self.postings(phrase.fieldname, word) for word in phrase.words]
+        checks = self._phrase_checks.setdefault(phrase, {})
+        matched = set()
+        for docnum in candidates:
+            found = checks.get(docnum)
+            if found is None:
+                found = checks[docnum] = _in_sequence(words, docnum)
+            if found:
+                matched.add(docnum)
+        return matched
+
+    def _size(self, query: wq.Query) -> int:
+        """At most how many documents the query can match (from the term index, no postings read)."""
+        if isinstance(query, wq.Term):
+            return self._frequency(query.fieldname, query.text)
+        if isinstance(query, wq.Phrase):
+            return min((self._frequency(query.fieldname, word) for word in query.words), default=0)
+        if isinstance(query, wq.AndNot):
+            return self._size(query.a)
+        if isinstance(query, wq.And):
+            return min((self._size(subquery) for subquery in query.subqueries), default=0)
+        if isinstance(query, wq.Or):
+            return sum(self._size(subquery) for subquery in query.subqueries)
+        return 0
+
+    def _frequency(self, fieldname: str, text: str) -> int:
+        """How many documents of the segment have the term (0 for an unknown field or term)."""
+        if fieldname not in self.reader.schema:
+            return 0
+        try:
+            term = self.reader.schema[fieldname].to_bytes(text)
+        except ValueError:
+            return 0
+        return self.reader.doc_frequency(fieldname, term)
+
+    # --- how well they match ---------------------------------------------------------------
+
+    def score(self, query: wq.Query, docs: set[int]) -> dict[int, float]:
+        """{document: score} for the documents of `docs` that match the query."""
+        matched = self.match(query, docs)
+        if not matched:
+            return {}
+        if isinstance(query, wq.Term):
+            scores = self._term_scores(query.fieldname, query.text, matched)
+        elif isinstance(query, wq.Phrase):
+            scores = dict.fromkeys(matched, 0.0)
+            for word in query.words:
+                for docnum, score in self._term_scores(query.fieldname, word, matched).items():
+                    scores[docnum] += score
+        elif isinstance(query, wq.AndNot):
+            # Whoosh scores AndNot by its positive side alone.
+            return self.score(query.a, matched)
+        else:
+            scores = dict.fromkeys(matched, 0.0)
+            for subquery in query.subqueries:
+                for docnum, score in self.score(subquery, matched).items():
+                    scores[docnum] += score
+        if query.boost != 1.0:
+            return {docnum: score * query.boost for docnum, score in scores.items()}
+        return scores
+
+    def _term_scores(self, fieldname: str, text: str, docs: set[int]) -> dict[int, float]:
+        postings = self.postings(fieldname, text)
+        term = self.reader.schema[fieldname].to_bytes(text)
+        scorer = self.searcher.weighting.scorer(self.searcher, fieldname, term)
+        if isinstance(scorer, BM25FScorer):
+            # BM25FScorer.score(matcher), without a matcher: the same formula and figures.
+            idf, average, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+            return {
+                docnum: bm25(idf, postings.weight(docnum), self._length(docnum, fieldname), average, b, k1)
+                for docnum in docs
+            }
+        return {docnum: scorer.score(_Posting(docnum, postings.weight(docnum))) for docnum in docs}
+
+    def _length(self, docnum: int, fieldname: str) -> int:
+        key = (docnum, fieldname)
+        length = self._lengths.get(key)
+        if length is None:
+            length = self._lengths[key] = self.reader.doc_field_length(docnum, fieldname, 1)
+        return length
+
+
+def _in_sequence(words: list[_Postings], docnum: int) -> bool:
+    """Whether the words occur at consecutive positions, in order, in this document."""
+    starts: set[int] | None = None
+    # The word with the fewest occurrences first: a miss usually shows before the common ones are read.
+    for offset in sorted(range(len(words)), key=lambda i: words[i].weight(docnum)):
+        shifted = {position - offset for position in words[offset].positions(docnum)}
+        starts = shifted if starts is None else starts & shifted
+        if not starts:
+            return False
+    return True
+
+
+class _Posting:
+    """What a Whoosh scorer reads of a matcher: the current document and its weight."""
+
+    __slots__ = ("_docnum", "_weight")
+
+    def __init__(self, docnum: int, weight: float):
+        self._docnum, self._weight = docnum, weight
+
+    def id(self) -> int:
+        return self._docnum
+
+    def weight(self) -> float:
+        return self._weight
