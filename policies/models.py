@@ -65,7 +65,9 @@ class DepartmentAlias(models.Model):
 class TaskQuerySet(models.QuerySet):
     def with_departments(self) -> TaskQuerySet:
         return self.prefetch_related(
-            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("department").order_by("role", "order"))
+            Prefetch(
+                "assignments", queryset=TaskAssignment.objects.select_related("department").order_by("role", "order")
+            )
         )
 
     def with_document(self) -> TaskQuerySet:
@@ -103,7 +105,9 @@ class TaskQuerySet(models.QuerySet):
 class Task(models.Model):
     """A task assignment read from a plan: what, who leads, who supports, by when."""
 
-    document = models.ForeignKey("gazette.Document", on_delete=models.CASCADE, related_name="tasks", verbose_name="文件")
+    document = models.ForeignKey(
+        "gazette.Document", on_delete=models.CASCADE, related_name="tasks", verbose_name="文件"
+    )
     order = models.PositiveIntegerField("顺序")
     number = models.CharField("序号", max_length=50, blank=True)
     text = models.TextField("任务")
@@ -162,9 +166,7 @@ class TaskAssignment(models.Model):
     class Meta:
         verbose_name = "任务分工"
         verbose_name_plural = "任务分工"
-        constraints = [
-            models.UniqueConstraint(fields=["task", "department", "role"], name="task_assignment_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["task", "department", "role"], name="task_assignment_unique")]
 
     def __str__(self) -> str:
         return f"{self.department} {self.get_role_display()} {self.task}"

@@ -14,7 +14,12 @@ def pytest_configure(config):
     db = settings.DATABASES["default"]
     try:
         psycopg2.connect(
-            host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"], dbname="postgres", connect_timeout=5
+            host=db["HOST"],
+            port=db["PORT"],
+            user=db["USER"],
+            password=db["PASSWORD"],
+            dbname="postgres",
+            connect_timeout=5,
         ).close()
     except psycopg2.OperationalError as exc:
         raise pytest.UsageError(

@@ -61,9 +61,7 @@ TEMPLATES = [
 # The quick start runs on SQLite in the project folder; PostgreSQL is the real database
 # and is chosen with DATABASE_URL=postgres://user@host:port/name.
 DATABASES = {
-    "default": dj_database_url.parse(
-        ENV.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
-    )
+    "default": dj_database_url.parse(ENV.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60)
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -137,7 +137,10 @@ def test_dry_run_json_writes_nothing_and_prints_only_json(fixture_bytes, capsys,
 
     result = json.loads(capsys.readouterr().out)
     assert (result["gazette"], result["year"], result["number"], result["total_number"]) == (
-        "柳州市人民政府公报", 2023, 14, 149,
+        "柳州市人民政府公报",
+        2023,
+        14,
+        149,
     )
     assert result["published"] == "2023-12-24"
     assert len(result["documents"]) == 9

@@ -40,7 +40,13 @@ def test_same_name_in_two_cities_is_two_bodies():
 def test_document_tasks_saved_with_lead_and_support_in_order():
     document = DocumentFactory()
     tasks = [
-        TaskRecord(text="深化“放管服”改革。", number="1", lead=["各县（区）人民政府"], support=["市工商局", "市邮政管理局"], block_index=4),
+        TaskRecord(
+            text="深化“放管服”改革。",
+            number="1",
+            lead=["各县（区）人民政府"],
+            support=["市工商局", "市邮政管理局"],
+            block_index=4,
+        ),
         TaskRecord(text="推进冷链。", number="2", lead=["市商务局"], support=["市商务局"], deadline="2020年底"),
     ]
 

@@ -104,7 +104,9 @@ def test_reader_cannot_import_or_see_import_history(reader):
     assert not ImportRecord.objects.exists()
 
 
-@pytest.mark.parametrize("url", ["/admin/", "/admin/gazette/importrecord/", "/admin/auth/user/", "/admin/gazette/document/add/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/", "/admin/gazette/importrecord/", "/admin/auth/user/", "/admin/gazette/document/add/"]
+)
 def test_reader_cannot_reach_the_admin(reader, url):
     response = reader.get(url)
 
@@ -141,7 +143,9 @@ def test_login_with_the_token_from_the_page_works():
     page = client.get(reverse("login")).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
-    response = client.post(reverse("login"), {"username": "clerk", "password": "pw-for-tests", "csrfmiddlewaretoken": token})
+    response = client.post(
+        reverse("login"), {"username": "clerk", "password": "pw-for-tests", "csrfmiddlewaretoken": token}
+    )
 
     assert response.status_code == 302 and response.url == reverse("home")
 

@@ -21,8 +21,16 @@ pytestmark = pytest.mark.django_db
 def _snapshot() -> list[tuple]:
     """What a reader would see of every document: its place, title, 文号, body and tasks."""
     return [
-        (doc.order, doc.title, doc.doc_number, doc.date, doc.body, doc.blocks, doc.attachments,
-         [(t.text, t.deadline) for t in Task.objects.filter(document=doc).order_by("order")])
+        (
+            doc.order,
+            doc.title,
+            doc.doc_number,
+            doc.date,
+            doc.body,
+            doc.blocks,
+            doc.attachments,
+            [(t.text, t.deadline) for t in Task.objects.filter(document=doc).order_by("order")],
+        )
         for doc in Document.objects.order_by("order")
     ]
 

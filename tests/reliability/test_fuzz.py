@@ -22,19 +22,84 @@ FUZZ = settings(
 )
 
 NASTY = [
-    "", "-1", "0", "abc", "1.5", "1e9", "99999999999", "99999999999999999999999", "²", "١٢", "２０１９",
-    "2023-13-45", "0000-00-00", "2019-02-30", "9999-12-31", "evil", "relevance", "date",
-    '"', '"冷链', "title:冷链", "*", "?", "冷链*", "((冷链", "冷链)", "OR", "AND", "NOT", "OR AND NOT",
-    "-", "--", "|", "||", "\x00", "冷链\x00物流", "冷" * 5000, "😀🚀", "\u202eمرحبا", "שלום", "%", "%%", "\\",
-    "'; DROP TABLE gazette_document; --", "<script>", "{{ 7*7 }}", "贺政办发〔2018〕146号", "〔2018〕", "[",
-    "\r\n", "\t", " ", "csv", "lead", "support", "on", "1", "true",
+    "",
+    "-1",
+    "0",
+    "abc",
+    "1.5",
+    "1e9",
+    "99999999999",
+    "99999999999999999999999",
+    "²",
+    "١٢",
+    "２０１９",
+    "2023-13-45",
+    "0000-00-00",
+    "2019-02-30",
+    "9999-12-31",
+    "evil",
+    "relevance",
+    "date",
+    '"',
+    '"冷链',
+    "title:冷链",
+    "*",
+    "?",
+    "冷链*",
+    "((冷链",
+    "冷链)",
+    "OR",
+    "AND",
+    "NOT",
+    "OR AND NOT",
+    "-",
+    "--",
+    "|",
+    "||",
+    "\x00",
+    "冷链\x00物流",
+    "冷" * 5000,
+    "😀🚀",
+    "\u202eمرحبا",
+    "שלום",
+    "%",
+    "%%",
+    "\\",
+    "'; DROP TABLE gazette_document; --",
+    "<script>",
+    "{{ 7*7 }}",
+    "贺政办发〔2018〕146号",
+    "〔2018〕",
+    "[",
+    "\r\n",
+    "\t",
+    " ",
+    "csv",
+    "lead",
+    "support",
+    "on",
+    "1",
+    "true",
 ]
 # Any text but lone surrogates, which no HTTP client can send.
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
 VALUE = st.one_of(st.sampled_from(NASTY), TEXT)
 
-SEARCH_KEYS = ["q", "page", "year", "date_from", "date_to", "sort", "gazette", "issue", "issuer", "section", "kind",
-               "region", "has_tasks"]
+SEARCH_KEYS = [
+    "q",
+    "page",
+    "year",
+    "date_from",
+    "date_to",
+    "sort",
+    "gazette",
+    "issue",
+    "issuer",
+    "section",
+    "kind",
+    "region",
+    "has_tasks",
+]
 LIST_KEYS = ["page", "year", "q", "city", "gazette", "role", "deadline", "has_deadline", "format", "sort"]
 
 
@@ -68,8 +133,10 @@ def test_search_page_and_api_never_fail(reader_client, data, query):
 
 
 @FUZZ
-@given(query=params(LIST_KEYS), which=st.sampled_from(["home", "gazettes", "gazette", "issue", "document",
-                                                     "departments", "department"]))
+@given(
+    query=params(LIST_KEYS),
+    which=st.sampled_from(["home", "gazettes", "gazette", "issue", "document", "departments", "department"]),
+)
 def test_list_and_detail_pages_never_fail(reader_client, data, query, which):
     document: Document = data["document"]
     url = {

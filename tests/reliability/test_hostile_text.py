@@ -30,8 +30,12 @@ def hostile(search_index, upload_dir):
     outcome = gazette_file_import(file_name=f"{SCRIPT}.txt", data=HOSTILE_FILE.read_bytes())
     document = outcome.created[0]
     department = DepartmentFactory(name=f'市{SCRIPT}" onmouseover="x{{{{ 7*7 }}}}局')
-    TaskAssignmentFactory(task=TaskFactory(document=document, text=f"任务{SCRIPT}", deadline="{% debug %}"), department=department)
-    ImportRecordFactory(file_name=f'{SCRIPT}" onmouseover="x.txt', status=ImportRecord.Status.FAILED, error=f"失败{SCRIPT}")
+    TaskAssignmentFactory(
+        task=TaskFactory(document=document, text=f"任务{SCRIPT}", deadline="{% debug %}"), department=department
+    )
+    ImportRecordFactory(
+        file_name=f'{SCRIPT}" onmouseover="x.txt', status=ImportRecord.Status.FAILED, error=f"失败{SCRIPT}"
+    )
     return document
 
 
@@ -115,7 +119,9 @@ def test_import_preview_result_and_history_escape_hostile_files(search_index, up
     assert_escaped(result.content.decode(), "import result")
     assert Document.objects.count() == 1
 
-    ImportRecordFactory(file_name=f'{SCRIPT}" onmouseover="x.txt', status=ImportRecord.Status.FAILED, error=f"失败{SCRIPT}")
+    ImportRecordFactory(
+        file_name=f'{SCRIPT}" onmouseover="x.txt', status=ImportRecord.Status.FAILED, error=f"失败{SCRIPT}"
+    )
     history = staff_client.get(reverse("gazette:import-history")).content.decode()
     assert_escaped(history, "import history")
 

@@ -17,10 +17,14 @@ class Command(BaseCommand):
         users = get_user_model()
         username = options["username"]
         if users.objects.filter(username=username).exists():
-            self.stdout.write(f"Admin account {username!r} exists; sign in at http://127.0.0.1:8000/login/ with its password.")
+            self.stdout.write(
+                f"Admin account {username!r} exists; sign in at http://127.0.0.1:8000/login/ with its password."
+            )
             return
         password = options["password"] or secrets.token_urlsafe(9)
         users.objects.create_superuser(username=username, email="", password=password)
-        self.stdout.write(self.style.SUCCESS(
-            f"Created admin account. Sign in at http://127.0.0.1:8000/login/ as {username!r} with password {password!r}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created admin account. Sign in at http://127.0.0.1:8000/login/ as {username!r} with password {password!r}."
+            )
+        )

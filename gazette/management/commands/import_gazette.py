@@ -22,8 +22,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE", help="gazette files to import (.txt or .md)")
         parser.add_argument("--dry-run", action="store_true", help="parse only; write nothing to the database or index")
-        parser.add_argument("--json", action="store_true", help="with --dry-run and one FILE, print only the parse result as JSON")
-        parser.add_argument("--gazette", metavar="NAME", help="gazette name to use instead of the one read from the file")
+        parser.add_argument(
+            "--json", action="store_true", help="with --dry-run and one FILE, print only the parse result as JSON"
+        )
+        parser.add_argument(
+            "--gazette", metavar="NAME", help="gazette name to use instead of the one read from the file"
+        )
         parser.add_argument("--year", type=int, metavar="Y", help="year to use when the file does not state one")
         parser.add_argument("--no-index", action="store_true", help="do not update the search index after importing")
 
@@ -49,7 +53,9 @@ class Command(BaseCommand):
             raise CommandError("\n".join(failures))
 
     def _dry_run(self, path: Path, data: bytes, options) -> None:
-        record = gazette_file_parse(file_name=str(path), data=data, gazette_name=options["gazette"], year=options["year"])
+        record = gazette_file_parse(
+            file_name=str(path), data=data, gazette_name=options["gazette"], year=options["year"]
+        )
         if options["json"]:
             self.stdout.write(json.dumps(record.to_json(), ensure_ascii=False, indent=2))
             return
