@@ -315,3 +315,20 @@ def test_a_repeated_search_sees_documents_indexed_since(index_documents):
     index_documents()
 
     assert set(search_ids("冷链物流")) == {first.pk, second.pk}
+
+
+def test_a_remembered_search_gives_the_ranking_it_gave_the_first_time(index_documents):
+    from search.query import ranked_document_ids, whoosh_query
+
+    DocumentFactory(body="冷链物流。冷链物流体系。")
+    DocumentFactory(body="发展冷链物流。")
+    DocumentFactory(title="冷链物流发展规划", body="规划全文。")
+    index_documents()
+    query = whoosh_query(parse_query("冷链物流"))
+
+    first = ranked_document_ids(query)
+    again = ranked_document_ids(query)
+
+    assert len(first) == 3
+    assert again == first
+    assert [score for _, score in first] == sorted((score for _, score in first), reverse=True)
