@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 
 
@@ -74,10 +74,16 @@ class TaskQuerySet(models.QuerySet):
         return self.select_related("document", "document__issue", "document__issue__gazette")
 
     def for_department(self, department: Department, role: str | None = None) -> TaskQuerySet:
-        filters = {"assignments__department": department}
+        """Tasks the department is assigned to (in the role, if given), each once.
+
+        EXISTS rather than a join and DISTINCT: a join repeats a task per matching
+        assignment, and DISTINCT then compares whole rows, task text included, so counting
+        a busy department's tasks for the paginator grew with its number of tasks.
+        """
+        assignments = TaskAssignment.objects.filter(task=OuterRef("pk"), department=department)
         if role:
-            filters["assignments__role"] = role
-        return self.filter(**filters).distinct()
+            assignments = assignments.filter(role=role)
+        return self.filter(Exists(assignments))
 
     def with_document_summary(self) -> TaskQuerySet:
         """Like with_document, without loading the documents' body text."""

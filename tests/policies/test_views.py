@@ -116,6 +116,7 @@ def test_department_page_row_shows_both_roles_and_the_source_document(reader):
         '<td><span class="role role-lead">牵头</span><span class="role role-support">配合</span></td>'
         f'<td><a href="{url}">统筹推进</a></td><td>长期</td>'
     ) in html
+    assert html.count(f'<a href="{url}">统筹推进</a>') == 1  # one row, though assigned twice
     cut = "贺州市人民政府办公室&lt;b&gt;关于印发&lt;/b&gt;贺州市加快发展冷链物流保障食品安全促进消费升级实施方"
     assert f'<td><a href="{url}">{cut}...</a><br><span class="muted">贺州市人民政府公报 2019年' in html
 
