@@ -46,13 +46,13 @@ def _get(port: int, path: str) -> int | None:
 
 def test_gunicorn_with_the_project_config_preloads_the_app_and_serves_pages(subprocess_env, tmp_path):
     port = _free_port()
-    env = {**subprocess_env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"}
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as output:
         server = subprocess.Popen(
-            [GUNICORN, "config.wsgi", "--config", "config/gunicorn.conf.py", "--log-level", "debug"],
+            [GUNICORN, "config.wsgi", "--config", "config/gunicorn.conf.py", "--log-level", "debug"]
+            + ["--bind", f"127.0.0.1:{port}", "--workers", "2"],
             cwd=ROOT,
-            env=env,
+            env=subprocess_env,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
