@@ -113,24 +113,32 @@ class CitationIndex:
 
     def __init__(self, documents: Iterable[Document]):
         self.by_number: dict[tuple[int, int], list[Document]] = {}
-        self.by_title: dict[str, Document] = {}
+        # Every document a title key names, in the order given: the first one is meant.
+        self.by_title: dict[str, list[Document]] = {}
         for document in documents:
             if document.doc_code and document.doc_year and document.doc_seq is not None:
                 self.by_number.setdefault((document.doc_year, document.doc_seq), []).append(document)
-            for key in sorted(title_keys(document.title), key=len):
-                self.by_title.setdefault(key, document)
+            for key in title_keys(document.title):
+                self.by_title.setdefault(key, []).append(document)
 
     def __bool__(self) -> bool:
         return bool(self.by_number or self.by_title)
 
-    def resolve(self, citation: Citation) -> tuple[Document, int] | None:
-        """The document cited and where its citation starts (a 文号's code can follow other words)."""
+    def resolve(self, citation: Citation, *, citing: int | None = None) -> tuple[Document, int] | None:
+        """The document cited and where its citation starts (a 文号's code can follow other words).
+
+        `citing` is the pk of the document the citation is in: a document never cites itself.
+        """
         if citation.kind == TITLE:
-            document = self.by_title.get(citation.title)
-            return (document, citation.start) if document else None
+            for document in self.by_title.get(citation.title, ()):
+                if document.pk != citing:
+                    return document, citation.start
+            return None
         # 现将贺政办发〔2018〕145号: the regex's code may begin with 现将; the real code is a suffix.
         matches = [
-            d for d in self.by_number.get((citation.year, citation.seq), []) if citation.code.endswith(d.doc_code)
+            d
+            for d in self.by_number.get((citation.year, citation.seq), [])
+            if citation.code.endswith(d.doc_code) and d.pk != citing
         ]
         if not matches:
             return None
@@ -209,15 +217,10 @@ def _known_documents(citations: Iterable[Citation]) -> list[Document]:
 
 def _cited_ids(citations_by_source: dict[int, list[Citation]]) -> dict[int, set[int]]:
     """For each citing document's id, the ids of the known documents its citations resolve to (itself excluded)."""
-    candidates = _known_documents(c for citations in citations_by_source.values() for c in citations)
-    shared = CitationIndex(candidates)
-    candidate_ids = {document.pk for document in candidates}
+    index = CitationIndex(_known_documents(c for citations in citations_by_source.values() for c in citations))
     cited: dict[int, set[int]] = {}
     for source_id, citations in citations_by_source.items():
-        index = shared
-        if source_id in candidate_ids:
-            index = CitationIndex(d for d in candidates if d.pk != source_id)
-        resolved = (index.resolve(citation) for citation in citations)
+        resolved = (index.resolve(citation, citing=source_id) for citation in citations)
         cited[source_id] = {r[0].pk for r in resolved if r}
     return cited
 

@@ -95,6 +95,18 @@ def test_a_document_does_not_cite_itself():
     assert document_citations_update(documents=[document]) == 0
 
 
+def test_a_title_a_document_shares_with_another_links_the_other_one():
+    earlier = DocumentFactory(title="关于印发《贺州市冷链物流三年行动计划》的通知")
+    reprint = DocumentFactory(
+        title="关于转发《贺州市冷链物流三年行动计划》的通知",
+        blocks=[paragraph("现将《贺州市冷链物流三年行动计划》转发给你们。")],
+    )
+
+    document_citations_update(documents=[earlier, reprint])
+
+    assert set(DocumentLink.objects.filter(kind="cites").values_list("source", "target")) == {(reprint.pk, earlier.pk)}
+
+
 def test_cited_title_with_nested_quotes_links_to_the_notice():
     notice = DocumentFactory(
         title="贺州市人民政府办公室关于印发《贺州市加快发展冷链物流保障食品安全促进消费升级的实施方案》的通知"
