@@ -18,9 +18,11 @@ its file format (readers are Whoosh's own):
 - `_FieldWriter` writes each term's postings in one step; Whoosh's writer made four
   method calls, asserts and bookkeeping per posting, most of the commit's time.
 Merging segments (`merge_small_segments`, Whoosh's MERGE_SMALL choice of segments) reads
-each posting block once instead of through a matcher per term: a merge cost as much as
-indexing its documents again, and an index grown by imports of 50 documents merges each
-document about twice (17,000 documents rewritten by 10,000).
+each posting block once instead of through a matcher per term, and streams the merged
+segments' postings, already sorted, into the new segment instead of sorting them again in
+Whoosh's pool (`segments_merge`): a merge cost as much as indexing its documents again,
+and an index grown by imports of 50 documents merges each document about twice (17,000
+documents rewritten by 10,000).
 These lean on Whoosh-Reloaded 2.7.5 internals (pinned in requirements.txt);
 tests/search/test_indexing.py checks that the files are byte for byte what Whoosh's own
 writer and merge produce. The index's table of contents names the codec class, as the
@@ -32,6 +34,7 @@ Changing the schema needs one rebuild of an existing index (`manage.py check_ind
 
 from __future__ import annotations
 
+import heapq
 import zlib
 from array import array
 from itertools import accumulate
@@ -308,22 +311,72 @@ def _posting_blocks(postfile, offset, fixed_size):
         postfile.seek(end)
 
 
-def merge_small_segments(writer, segments):
-    """Whoosh's MERGE_SMALL policy (the same segments merged), reading them with _MergeReader."""
+def small_segments(segments) -> tuple[list, list]:
+    """Whoosh's MERGE_SMALL choice: (segments to merge, segments to keep)."""
     ordered = sorted(segments, key=lambda segment: segment.doc_count_all())
     total = 0
     for i, segment in enumerate(ordered):
         total += max(segment.doc_count_all(), 0)
         if i > 3 and total < fib(i + 5):
-            merged, kept = ordered[: i + 1], ordered[i + 1 :]
-            break
-    else:
-        return segments
-    for segment in merged:
-        reader = _MergeReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
+            return ordered[: i + 1], ordered[i + 1 :]
+    return [], segments
+
+
+def merge_small_segments(writer, segments):
+    """Whoosh's MERGE_SMALL policy (the same segments merged), merged by segments_merge."""
+    merged, kept = small_segments(segments)
+    if merged:
+        segments_merge(writer, merged)
     return kept
+
+
+def segments_merge(writer, segments) -> None:
+    """Add these segments to the writer's new segment, as Whoosh's add_reader does for each.
+
+    add_reader puts every posting of a merged segment into the writer's sorting pool, which
+    sorts them all again and, past its memory limit, pickles them to temporary files and back
+    (most of an import's time once segments hold thousands of documents). A segment's
+    postings are already in order, and each segment's documents get consecutive new
+    numbers, so the pool's own postings and each segment's are merged as sorted streams
+    instead (_MergedPool), each read once, when the segment is written.
+    """
+    schema = writer.schema
+    streams = []
+    readers = []
+    for segment in segments:
+        reader = _MergeReader(writer.storage, schema, segment)
+        readers.append(reader)
+        names = set(schema.names()) | {name for name in reader.indexed_field_names() if name in schema}
+        basedoc = writer.docnum
+        docmap = writer.write_per_doc(names, reader)  # stored fields, lengths, columns
+        streams.append(writer._process_posts(reader.iter_postings(), basedoc, docmap))
+    writer._added = True
+    writer.pool = _MergedPool(writer.pool, streams, readers)
+
+
+class _MergedPool:
+    """A writer's posting pool whose sorted postings include the merged segments' streams."""
+
+    def __init__(self, pool, streams, readers):
+        self._pool = pool
+        self._streams = streams
+        self._readers = readers
+
+    def __getattr__(self, name):
+        return getattr(self._pool, name)
+
+    def add(self, item):
+        self._pool.add(item)
+
+    def iter_postings(self):
+        # (field, term, new document number, …): document numbers never tie between streams.
+        return heapq.merge(self._pool.iter_postings(), *self._streams)
+
+    def cleanup(self):
+        for reader in self._readers:
+            reader.close()
+        self._readers = []
+        self._pool.cleanup()
 
 
 class LeanWhooshSearchBackend(WhooshSearchBackend):
