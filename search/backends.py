@@ -35,6 +35,10 @@ Changing the schema needs one rebuild of an existing index (`manage.py check_ind
 from __future__ import annotations
 
 import heapq
+import io
+import mmap
+import os
+import pickle
 import zlib
 from array import array
 from itertools import accumulate
@@ -53,7 +57,7 @@ from whoosh.compat import dumps, loads
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
-from whoosh.system import _INT_SIZE, pack_int, pack_ushort
+from whoosh.system import _INT_SIZE, pack_int, pack_ushort, unpack_int
 from whoosh.util import fib
 from whoosh.util.numeric import length_to_byte
 
@@ -260,7 +264,15 @@ class _MergeReader(SegmentReader):
             return
         schema = self.schema
         deleted = self.deleted_docs_set
+        # The postings file mapped into memory: a block is sliced, not sought and read.
         postfile = terms._postfile
+        if os.fstat(postfile.file.fileno()).st_size == 0:  # mmap cannot map an empty file
+            yield from self._iter_postings(terms, b"", schema, deleted)
+            return
+        with mmap.mmap(postfile.file.fileno(), 0, access=mmap.ACCESS_READ) as postings:
+            yield from self._iter_postings(terms, postings, schema, deleted)
+
+    def _iter_postings(self, terms, postings, schema, deleted):
         fixed_sizes = {}
         for (fieldname, btext), terminfo in terms.items():
             if fieldname not in schema:
@@ -274,26 +286,31 @@ class _MergeReader(SegmentReader):
             fixed_size = fixed_sizes.get(fieldname, -2)
             if fixed_size == -2:
                 fixed_size = fixed_sizes[fieldname] = schema[fieldname].format.fixed_value_size()
-            for ids, weights, values in _posting_blocks(postfile, terminfo.extent()[0], fixed_size):
+            for ids, weights, values in _posting_blocks(postings, terminfo.extent()[0], fixed_size):
                 for docnum, weight, value in zip(ids, weights, values, strict=True):
                     if docnum not in deleted:
                         yield fieldname, btext, docnum, weight, value
 
 
-def _posting_blocks(postfile, offset, fixed_size):
-    """(ids, weights, values) of each block of one term's postings, as W3LeafMatcher reads them."""
-    postfile.seek(offset)
-    if postfile.read(len(WHOOSH3_HEADER_MAGIC)) != WHOOSH3_HEADER_MAGIC:
+def _posting_blocks(postings, offset, fixed_size):
+    """(ids, weights, values) of each block of one term's postings, as W3LeafMatcher reads them.
+
+    `postings` is the postings file's bytes (a memory map): a block is its length (an int,
+    negative for the term's last block), a pickled header, then its data.
+    """
+    start = offset + len(WHOOSH3_HEADER_MAGIC)
+    if postings[offset:start] != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"no posting list at offset {offset}")
+    position = start
     last = False
     while not last:
-        position = postfile.tell()
-        length = postfile.read_int()
+        (length,) = unpack_int(postings[position : position + _INT_SIZE])
         last = length < 0
-        count, _, _, compression, _, _ = postfile.read_pickle()
-        data_offset = postfile.tell()
         end = position + _INT_SIZE + abs(length)
-        data = postfile.get(data_offset, end - data_offset)
+        block = io.BytesIO(postings[position + _INT_SIZE : end])
+        count, _, _, compression, _, _ = pickle.load(block)
+        data = block.read()
+        position = end
         if compression:
             data = zlib.decompress(data)
         ids, weights, values = loads(data)
@@ -308,7 +325,6 @@ def _posting_blocks(postfile, offset, fixed_size):
         else:
             values = tuple(values[i : i + fixed_size] for i in range(0, len(values), fixed_size))
         yield tuple(accumulate(ids)), weights, values
-        postfile.seek(end)
 
 
 def small_segments(segments) -> tuple[list, list]:
