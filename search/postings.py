@@ -18,13 +18,21 @@ NullQuery; anything else raises TypeError.
 
 from __future__ import annotations
 
+import io
+import mmap
+import os
 import pickle
+import threading
+import weakref
 from itertools import accumulate
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.formats import Positions
 from whoosh.scoring import BM25FScorer, bm25
 from whoosh.system import _INT_SIZE
+
+from .backends import _posting_blocks
 
 
 def scored_matches(searcher, query: wq.Query) -> dict[int, float]:
@@ -42,16 +50,8 @@ def scored_matches(searcher, query: wq.Query) -> dict[int, float]:
 class _Postings:
     """One term's postings in one segment: document numbers, weights and raw values."""
 
-    def __init__(self, matcher, field_format):
-        ids, weights, values = [], [], []
-        # The matcher's own interface (a FilterMatcher drops deleted documents).
-        is_active, next_posting = matcher.is_active, matcher.next
-        current_id, weight, value = matcher.id, matcher.weight, matcher.value
-        while is_active():
-            ids.append(current_id())
-            weights.append(weight())
-            values.append(value())
-            next_posting()
+    def __init__(self, reader, fieldname: str, term: bytes, field_format):
+        ids, weights, values = _read(reader, fieldname, term, field_format)
         self.docs = frozenset(ids)
         self._ids, self._weights, self._values = ids, weights, values
         self._index: dict[int, int] | None = None
@@ -76,6 +76,68 @@ class _Postings:
         return self._format.decode_as("positions", value)
 
 
+def _read(reader, fieldname: str, term: bytes, field_format) -> tuple[list, list, list]:
+    """A term's document numbers, weights and values in one segment, deleted documents left out.
+
+    Posting blocks are decoded whole from a memory map of the postings file (as the index
+    merge reads them, search.backends._posting_blocks), not one matcher call per posting:
+    a common word has thousands of postings in a segment.
+    """
+    terms = getattr(reader, "_terms", None)
+    if isinstance(terms, W3TermsReader):
+        info = terms.term_info(fieldname, term)
+        mapped = None if info.is_inlined() else _mapped_postings(terms)
+        if mapped is not None:
+            deleted = reader.deleted_docs_set
+            ids, weights, values = [], [], []
+            blocks = _posting_blocks(mapped, info.extent()[0], field_format.fixed_value_size())
+            for block_ids, block_weights, block_values in blocks:
+                if deleted:
+                    for docnum, weight, value in zip(block_ids, block_weights, block_values, strict=True):
+                        if docnum not in deleted:
+                            ids.append(docnum)
+                            weights.append(weight)
+                            values.append(value)
+                else:
+                    ids.extend(block_ids)
+                    weights.extend(block_weights)
+                    values.extend(block_values)
+            return ids, weights, values
+    # The matcher's own interface (a FilterMatcher drops deleted documents).
+    matcher = reader.postings(fieldname, term)
+    ids, weights, values = [], [], []
+    is_active, next_posting = matcher.is_active, matcher.next
+    current_id, weight, value = matcher.id, matcher.weight, matcher.value
+    while is_active():
+        ids.append(current_id())
+        weights.append(weight())
+        values.append(value())
+        next_posting()
+    return ids, weights, values
+
+
+# Each segment's postings file, mapped once while its reader lives (segments never change).
+_maps: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_maps_lock = threading.Lock()
+
+
+def _mapped_postings(terms: W3TermsReader) -> mmap.mmap | None:
+    """The segment's postings file as a read-only memory map.
+
+    None for an empty file, or a segment inside a compound file (haystack's own
+    rebuild_index writes those): its postings are read through Whoosh's matchers.
+    """
+    with _maps_lock:
+        if terms not in _maps:
+            raw = getattr(terms._postfile, "file", None)
+            # Only a file of its own: a compound segment's part starts inside a larger file.
+            if isinstance(raw, io.BufferedReader) and os.fstat(raw.fileno()).st_size:
+                _maps[terms] = mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ)
+            else:
+                _maps[terms] = None
+        return _maps[terms]
+
+
 class _Evaluation:
     """One query on one segment: postings read once, phrase checks remembered."""
 
@@ -98,7 +160,7 @@ class _Evaluation:
                 except ValueError:
                     term = None
                 if term is not None and (fieldname, term) in self.reader:
-                    self._postings[key] = _Postings(self.reader.postings(fieldname, term), field.format)
+                    self._postings[key] = _Postings(self.reader, fieldname, term, field.format)
         return self._postings[key]
 
     # --- which documents match --------------------------------------------------------
