@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from policies.models import Department, Task, TaskAssignment
+from policies.models import Department, Task, task_rows
 
 from .citations import CitationIndex
 from .forms import ImportConfirmForm, ImportUploadForm
@@ -133,43 +133,10 @@ class DocumentDetailView(DetailView):
         context["cited_by"] = [link.source for link in document.links_in.all() if link.kind == DocumentLink.Kind.CITES]
         context["linked_from"] = [link for link in document.links_in.all() if link.kind != DocumentLink.Kind.CITES]
         context["blocks"] = document.body_blocks
-        context["task_rows"] = task_rows(document)
+        context["task_rows"] = task_rows(document.tasks.order_by("order"))
         context["previous_document"] = document.get_previous_in_issue()
         context["next_document"] = document.get_next_in_issue()
         return context
-
-
-@dataclass
-class TaskRow:
-    """A row of a document's task table: the task and the departments leading and supporting it."""
-
-    task: Task
-    leads: list[Department] = field(default_factory=list)
-    supports: list[Department] = field(default_factory=list)
-
-
-def task_rows(document: Document) -> list[TaskRow]:
-    """The document's tasks in order with their departments, in two queries at most.
-
-    A plan has hundreds of tasks and assignments; reading the assignments as tuples, with
-    one Department per department, costs a third of prefetching them as models.
-    """
-    rows = {task.pk: TaskRow(task) for task in document.tasks.order_by("order")}
-    departments: dict[int, Department] = {}
-    assignments = (
-        TaskAssignment.objects.filter(task_id__in=list(rows))
-        .order_by("role", "order", "pk")
-        .values_list("task_id", "role", "department_id", "department__city", "department__name")
-    )
-    for task_id, role, pk, city, name in assignments:
-        department = departments.get(pk)
-        if department is None:
-            department = departments[pk] = Department(pk=pk, city=city, name=name)
-        if role == TaskAssignment.Role.LEAD:
-            rows[task_id].leads.append(department)
-        elif role == TaskAssignment.Role.SUPPORT:
-            rows[task_id].supports.append(department)
-    return list(rows.values())
 
 
 # Import: upload → dry run → confirm → outcome.

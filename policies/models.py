@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -176,3 +179,36 @@ class TaskAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.get_role_display()} {self.task}"
+
+
+@dataclass
+class TaskRow:
+    """A row of a task table: the task and the departments leading and supporting it."""
+
+    task: Task
+    leads: list[Department] = field(default_factory=list)
+    supports: list[Department] = field(default_factory=list)
+
+
+def task_rows(tasks: Iterable[Task]) -> list[TaskRow]:
+    """These tasks, in the order given, with their departments, in one more query.
+
+    A page shows hundreds of assignments; reading them as tuples, with one Department per
+    department, costs a third of prefetching them as models.
+    """
+    rows = {task.pk: TaskRow(task) for task in tasks}
+    departments: dict[int, Department] = {}
+    assignments = (
+        TaskAssignment.objects.filter(task_id__in=list(rows))
+        .order_by("role", "order", "pk")
+        .values_list("task_id", "role", "department_id", "department__city", "department__name")
+    )
+    for task_id, role, pk, city, name in assignments:
+        department = departments.get(pk)
+        if department is None:
+            department = departments[pk] = Department(pk=pk, city=city, name=name)
+        if role == TaskAssignment.Role.LEAD:
+            rows[task_id].leads.append(department)
+        elif role == TaskAssignment.Role.SUPPORT:
+            rows[task_id].supports.append(department)
+    return list(rows.values())

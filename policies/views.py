@@ -7,7 +7,7 @@ from django.views.generic import ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from .forms import DepartmentFilterForm, TaskFilterForm
-from .models import Department, Task, TaskAssignment
+from .models import Department, Task, TaskAssignment, task_rows
 
 # Excel runs a cell starting with these as a formula; a leading apostrophe keeps it text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -46,11 +46,12 @@ class DepartmentDetailView(SingleObjectMixin, ListView):
 
     def get_queryset(self):
         tasks = Task.objects.for_department(self.object, self.form.chosen_role or None)
-        return self.form.filter(tasks).with_document_summary().with_departments().in_reading_order()
+        return self.form.filter(tasks).with_document_summary().in_reading_order()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(department=self.object, form=self.form, **kwargs)
         context["role_choices"] = TaskAssignment.Role
+        context["task_rows"] = task_rows(context["object_list"])  # the page's tasks only
         return context
 
     def render_csv(self) -> HttpResponse:
@@ -77,7 +78,7 @@ class DepartmentDetailView(SingleObjectMixin, ListView):
                 "链接",
             ]
         )
-        for task in self.get_queryset().iterator(chunk_size=500):
+        for task in self.get_queryset().with_departments().iterator(chunk_size=500):
             leads, supports = task.leads, task.supports
             roles = [
                 label

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.html import escape, format_html
@@ -19,10 +18,7 @@ from django.utils.text import Truncator
 
 from gazette.citations import CitationIndex, link_citations
 from gazette.models import DisplayBlock, Document
-from policies.models import Department, Task
-
-if TYPE_CHECKING:
-    from gazette.views import TaskRow
+from policies.models import Department, TaskRow
 
 register = template.Library()
 
@@ -110,12 +106,12 @@ def document_task_rows(context, rows: Iterable[TaskRow]) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def department_task_rows(context, tasks: Iterable[Task], department: Department) -> SafeString:
+def department_task_rows(context, rows: Iterable[TaskRow], department: Department) -> SafeString:
     """A department's task table rows: its roles, the task linked to where it was read, deadline,
     lead and support departments, the source document."""
     html = []
-    for task in tasks:
-        leads, supports = task.leads, task.supports
+    for row in rows:
+        task, leads, supports = row.task, row.leads, row.supports
         roles = "".join(
             label for label, departments in ((LEAD_ROLE, leads), (SUPPORT_ROLE, supports)) if department in departments
         )
