@@ -179,17 +179,21 @@ _readers = threading.local()
 
 
 def whoosh_searcher():
-    """This thread's Whoosh searcher, reopened only when a writer has committed since.
+    """This thread's Whoosh searcher, replaced by a fresh one when a writer has committed since.
 
     Opening a searcher opens every segment's files; a search reuses the open one and only
-    checks the index's generation (a directory listing).
+    checks the index's generation (a directory listing). After a commit the old searcher is
+    closed and a new one opened: Whoosh's `refresh()` reuses the old reader's segment
+    readers, and in whoosh-reloaded 2.7.5 that keeps segments a merge removed (IndexError at
+    `column[docnum]`, deleted files held open).
     """
     ix = whoosh_index()
     searcher = getattr(_readers, "searcher", None)
-    if searcher is None or getattr(_readers, "index", None) is not ix:
-        searcher = ix.searcher()
-    else:
-        searcher = searcher.refresh()
+    if searcher is not None and getattr(_readers, "index", None) is ix and searcher.up_to_date():
+        return searcher
+    if searcher is not None:
+        searcher.close()
+    searcher = ix.searcher()
     _readers.searcher, _readers.index = searcher, ix
     return searcher
 

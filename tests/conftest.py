@@ -42,13 +42,11 @@ def fixture_bytes():
 
 @pytest.fixture
 def search_index(settings, tmp_path):
-    """A fresh, empty Whoosh index in a temp dir for this test."""
+    """A fresh, empty index in a temp dir for this test, on the engine the settings choose."""
     from haystack import connections
 
     path = tmp_path / "whoosh"
-    settings.HAYSTACK_CONNECTIONS = {
-        "default": {"ENGINE": "haystack.backends.whoosh_backend.WhooshEngine", "PATH": str(path)}
-    }
+    settings.HAYSTACK_CONNECTIONS = {"default": {**settings.HAYSTACK_CONNECTIONS["default"], "PATH": str(path)}}
     connections.reload("default")
     yield path
     connections.reload("default")
