@@ -7,3 +7,5 @@ from .base import ENV
 DEBUG = ENV.get("DJANGO_DEBUG", "1") == "1"
 # A dev-only key so the quick start needs no setup; production reads DJANGO_SECRET_KEY.
 SECRET_KEY = ENV.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-for-local-use")
+# Static files come from the app folders through WhiteNoise's finders; collectstatic is production's.
+STATIC_ROOT = None

@@ -30,3 +30,6 @@ HAYSTACK_CONNECTIONS = {
         "PATH": str(GONGBAO_INDEX_DIR),
     },
 }
+# Static files come from the app folders through WhiteNoise's finders; collectstatic is production's.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -79,6 +79,8 @@ def test_every_url_sends_an_anonymous_visitor_to_a_login_page(client):
         elif url.startswith("/api/"):
             assert response.status_code == 401, url
             assert response.json()["error"] == "authentication required"
+        elif url == "/healthz/":
+            assert response.status_code == 200 and response.content == b"ok", url
         elif url == "/logout/":
             assert response.status_code in (302, 405), url
         elif url.startswith("/admin/"):
@@ -89,10 +91,12 @@ def test_every_url_sends_an_anonymous_visitor_to_a_login_page(client):
             assert response.url.startswith(reverse("login") + "?next="), url
 
 
-def test_static_files_are_not_served_by_the_app(client):
-    # Static files are the web server's (collectstatic → STATIC_ROOT); the app never serves them.
-    response = client.get("/static/css/site.css")
-    assert response.status_code in (302, 404)
+def test_stylesheets_are_served_to_anyone_and_nothing_else_under_static(client):
+    # WhiteNoise serves static files from the app itself (production: collected and hashed);
+    # a stylesheet is public, a path outside the static folders is not a file it knows.
+    assert client.get("/static/css/gongbao.css").status_code == 200
+    assert client.get("/static/../config/settings/base.py").status_code in (302, 404)
+    assert client.get("/static/css/missing.css").status_code in (302, 404)
 
 
 def test_reader_cannot_import_or_see_import_history(reader):
