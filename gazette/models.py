@@ -259,8 +259,14 @@ class Document(models.Model):
     @property
     def body_blocks(self) -> list[DisplayBlock]:
         """The body blocks ready to show: heading tag by level, table header rows split off."""
+        return self.body_blocks_in(range(len(self.blocks or [])))
+
+    def body_blocks_in(self, indexes: range) -> list[DisplayBlock]:
+        """body_blocks for these block indexes only (one part of a long body)."""
+        blocks = self.blocks or []
         shown = []
-        for index, raw in enumerate(self.blocks or []):
+        for index in indexes:
+            raw = blocks[index]
             kind = raw.get("kind") or "paragraph"
             block = DisplayBlock(index=index, kind=kind, text=raw.get("text") or "")
             if kind == "heading":

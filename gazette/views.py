@@ -20,6 +20,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from policies.models import Department, Task, task_rows
 
+from .body_parts import BodyParts
 from .citations import CitationIndex
 from .forms import ImportConfirmForm, ImportUploadForm
 from .importer import DocumentRecord, GazetteFileError, IssueRecord, split_doc_number
@@ -132,7 +133,9 @@ class DocumentDetailView(DetailView):
         context["related"] = [link for link in links_out if link.kind != DocumentLink.Kind.CITES]
         context["cited_by"] = [link.source for link in document.links_in.all() if link.kind == DocumentLink.Kind.CITES]
         context["linked_from"] = [link for link in document.links_in.all() if link.kind != DocumentLink.Kind.CITES]
-        context["blocks"] = document.body_blocks
+        parts = BodyParts.of(document.blocks or [], part=self.request.GET.get("part"))
+        context["body_parts"] = parts
+        context["blocks"] = document.body_blocks_in(parts.shown)
         context["task_rows"] = task_rows(document.tasks.order_by("order"))
         context["previous_document"] = document.get_previous_in_issue()
         context["next_document"] = document.get_next_in_issue()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models.functions import Substr
 from django.urls import NoReverseMatch
 from django.utils.safestring import SafeString
 
 from .query import ParsedQuery
-from .snippets import highlight, match_patterns, snippets
+from .snippets import SCAN_CHARS, highlight, match_patterns, snippets
 
 
 @dataclass
@@ -47,10 +48,17 @@ def hits_for(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
     """Hits for these document ids, in the given order."""
     from gazette.models import Document
 
-    # Hits show the plain body, never its blocks (a large JSON column).
-    documents = Document.objects.filter(pk__in=ids).defer("blocks").with_issue().in_bulk()
+    # Snippets come from the head of the plain body (SCAN_CHARS), cut in the database, never
+    # from the whole body or its blocks: a hit's cost stays bounded however long the document.
+    documents = (
+        Document.objects.filter(pk__in=ids)
+        .defer("blocks", "body")
+        .annotate(body_head=Substr("body", 1, SCAN_CHARS))
+        .with_issue()
+        .in_bulk()
+    )
     patterns = match_patterns(parsed)
-    passages = {pk: snippets(document.body, patterns) if document.body else [] for pk, document in documents.items()}
+    passages = {pk: snippets(doc.body_head, patterns) if doc.body_head else [] for pk, doc in documents.items()}
     # A document found through its tasks alone shows the matching tasks instead; only those
     # documents' tasks are read (a page of hits holds hundreds of tasks otherwise unused).
     unmarked = [pk for pk, found in passages.items() if patterns and not _marked(found)]

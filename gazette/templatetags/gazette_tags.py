@@ -90,6 +90,8 @@ def may_cite(text: str) -> bool:
 def document_task_rows(context, rows: Iterable[TaskRow]) -> SafeString:
     """A document's task table rows: number and level, the task linked to its paragraph or table row,
     lead and support departments, deadline."""
+    # A long body is shown in parts: a task's paragraph may be on another part's page.
+    parts = context.get("body_parts")
     html = []
     for row in rows:
         task = row.task
@@ -97,7 +99,11 @@ def document_task_rows(context, rows: Iterable[TaskRow]) -> SafeString:
         if task.level:
             number = format_html('{}<br><span class="muted">{}</span>', number, task.level)
         text = _truncate(task.text, TASK_TEXT_CHARS)
-        text = format_html('<a href="#{}">{}</a>', task.anchor, text) if task.anchor else escape(text)
+        if task.anchor:
+            href = parts.href(task.anchor) if parts else f"#{task.anchor}"
+            text = format_html('<a href="{}">{}</a>', href, text)
+        else:
+            text = escape(text)
         leads = department_links(context, row.leads)
         supports = department_links(context, row.supports)
         deadline = escape(task.deadline or "—")

@@ -38,7 +38,7 @@ PHONE = {"width": 390, "height": 844}
 def browser():
     """One headless Chromium for the whole run (the Debian package; Playwright's download is not used)."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (scripts/test does).")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

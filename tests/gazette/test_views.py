@@ -480,3 +480,38 @@ def test_admin_lists_each_model_and_import_records_are_read_only(client, model):
     assert page.status_code == 200
     assert "SECRET-BYTES" not in page.content.decode()
     assert client.get("/admin/gazette/importrecord/add/").status_code == 403
+
+
+def test_a_very_long_body_is_shown_in_parts_and_task_links_name_the_part(reader):
+    paragraph = "为加快发展冷链物流，保障食品安全，促进消费升级，制定本方案。" * 300  # 9,000 characters
+    blocks = [{"kind": "paragraph", "text": f"第{n}段：{paragraph}", "level": None, "rows": []} for n in range(60)]
+    document = DocumentFactory(blocks=blocks, body="\n".join(b["text"] for b in blocks))
+    TaskFactory(document=document, text="第五十段的任务", block_index=50)
+
+    first = reader.get(document.get_absolute_url())
+    html = first.content.decode()
+    fifth = reader.get(document.get_absolute_url() + "?part=5").content.decode()
+
+    assert first.status_code == 200
+    assert len(first.content) < 400_000  # 540,000 characters of body would be well over 1.5 MB
+    assert 'id="b0"' in html and 'id="b11"' not in html and 'id="b50"' not in html
+    assert "分 6 部分显示，当前第 1 部分" in html
+    assert '<a href="?part=2">2</a>' in html
+    # The task table is on every part, and its link goes to the part holding paragraph 50.
+    assert 'href="?part=5#b50"' in html
+    assert 'id="b50"' in fifth and 'href="#b50"' in fifth and 'id="b0"' not in fifth
+
+
+def test_a_part_number_out_of_range_or_not_a_number_shows_the_nearest_part(reader):
+    blocks = [{"kind": "paragraph", "text": "冷链" * 30_000, "level": None, "rows": []} for _ in range(3)]
+    document = DocumentFactory(blocks=blocks)
+
+    assert 'id="b2"' in reader.get(document.get_absolute_url() + "?part=99").content.decode()
+    assert 'id="b0"' in reader.get(document.get_absolute_url() + "?part=x²").content.decode()
+    assert 'id="b0"' in reader.get(document.get_absolute_url() + "?part=-4").content.decode()
+
+
+def test_a_short_body_has_no_parts_navigation(reader):
+    html = reader.get(DocumentFactory().get_absolute_url()).content.decode()
+
+    assert "部分显示" not in html

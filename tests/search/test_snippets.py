@@ -60,3 +60,30 @@ def test_a_hit_found_through_its_tasks_shows_the_matching_task(index_documents):
     outcome = documents_search(q="冷库设施")
     (hit,) = hits_for(outcome.ids, outcome.parsed)
     assert hit.snippets == ["建设<mark>冷库设施</mark>。"]
+
+
+def test_snippets_read_only_the_head_of_a_huge_body_and_a_bounded_number_of_matches():
+    from search.snippets import MAX_MATCHES, SCAN_CHARS, spans
+
+    patterns = match_patterns(parse_query("冷链"))
+    filler = "保障食品安全促进消费升级。" * (SCAN_CHARS // 13 + 1000)
+    only_far = filler + "发展冷链物流"
+    many = "冷链，" * (MAX_MATCHES * 4)
+
+    assert "<mark>" not in "".join(snippets(only_far, patterns))
+    assert len(spans(many, patterns)) == MAX_MATCHES
+    assert snippets(many, patterns)[0].count("<mark>") > 10
+
+
+@pytest.mark.django_db
+def test_a_hit_shows_snippets_from_the_head_of_its_body_without_loading_all_of_it():
+    from search.snippets import SCAN_CHARS
+
+    head = "本方案旨在加快发展冷链物流。"
+    document = DocumentFactory(body=head + "其他内容。" * (SCAN_CHARS // 5 + 1000) + "冷链物流在末尾")
+
+    hit = hits_for([document.pk], parse_query("冷链物流"))[0]
+
+    assert "<mark>冷链物流</mark>" in hit.snippets[0]
+    assert "末尾" not in "".join(hit.snippets)
+    assert "body" in hit.document.get_deferred_fields()
