@@ -25,15 +25,22 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)]
+        items = list(data) if isinstance(data, (list, tuple)) else [data] if data else []
+        if not items:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        return [single(item, initial) for item in items]
 
 
 class ImportUploadForm(forms.Form):
     """Step 1 of an import: the gazette files, read and checked but not yet saved."""
 
-    files = MultipleFileField(label="公报文件", help_text="可选多个 .txt 或 .md 文本文件（UTF-8、UTF-16 或 GB18030）。")
+    files = MultipleFileField(
+        label="公报文件",
+        help_text="可选多个 .txt 或 .md 文本文件（UTF-8、UTF-16 或 GB18030）。",
+        error_messages={"required": "请选择至少一个公报文件。"},
+    )
     gazette_name = forms.CharField(
         label="公报名称（可选）",
         max_length=200,
@@ -42,24 +49,41 @@ class ImportUploadForm(forms.Form):
     )
     year = forms.IntegerField(label="年份（可选）", min_value=1949, max_value=2100, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text += (
+            f"每个文件不超过 {filesizeformat(settings.GONGBAO_MAX_FILE_BYTES)}，"
+            f"每次上传合计不超过 {filesizeformat(settings.GONGBAO_MAX_UPLOAD_BYTES)}。"
+        )
+
     def clean_files(self) -> list[tuple[str, bytes]]:
         """(file name, bytes) of each upload; raises ValidationError naming each bad file."""
-        limit = settings.GONGBAO_MAX_UPLOAD_BYTES
+        file_limit = settings.GONGBAO_MAX_FILE_BYTES
+        uploads = self.cleaned_data["files"]
+        total = sum(upload.size for upload in uploads)
+        if total > settings.GONGBAO_MAX_UPLOAD_BYTES:
+            names = "、".join(PurePath(upload.name or "file").name for upload in uploads)
+            raise ValidationError(
+                f"文件过大：本次上传的 {names} 共 {filesizeformat(total)}，超过每次上传的上限 "
+                f"{filesizeformat(settings.GONGBAO_MAX_UPLOAD_BYTES)}；请分批上传。"
+            )
         result: list[tuple[str, bytes]] = []
         errors: list[str] = []
-        for upload in self.cleaned_data["files"]:
+        for upload in uploads:
             name = PurePath(upload.name or "file").name[:255]
             if not name.lower().endswith(ALLOWED_SUFFIXES):
                 errors.append(f"{name}：只接受 .txt 或 .md 文本文件。")
                 continue
-            if upload.size > limit:
-                errors.append(f"{name}：文件过大（{filesizeformat(upload.size)}），上限为 {filesizeformat(limit)}。")
+            if upload.size > file_limit:
+                errors.append(
+                    f"{name}：文件过大（{filesizeformat(upload.size)}），每个文件的上限为 {filesizeformat(file_limit)}。"
+                )
                 continue
             data = upload.read()
             try:
                 decode_bytes(data, name=name)
             except GazetteFileError as exc:
-                errors.append(f"{name}：不是可读的文本文件（{exc}）。")
+                errors.append(f"不是可读的文本文件：{exc}")
                 continue
             result.append((name, data))
         if errors:

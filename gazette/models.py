@@ -397,14 +397,46 @@ class CitationKey(models.Model):
         return f"《{self.title}》 → {self.document}"
 
 
+class ImportRecordQuerySet(models.QuerySet):
+    def of_content(self, sha256: str) -> ImportRecordQuerySet:
+        return self.filter(sha256=sha256)
+
+    def imported(self) -> ImportRecordQuerySet:
+        """Records whose documents are in the database (indexed or not yet)."""
+        return self.filter(status__in=ImportRecord.IMPORTED_STATUSES)
+
+    def unfinished(self) -> ImportRecordQuerySet:
+        """Records some process still has to work on: waiting, importing or indexing."""
+        return self.exclude(status__in=ImportRecord.FINAL_STATUSES)
+
+    def in_batch(self, batch) -> ImportRecordQuerySet:
+        return self.filter(batch=batch).order_by("pk")
+
+    def without_data(self) -> ImportRecordQuerySet:
+        return self.defer("data")
+
+
 class ImportRecord(models.Model):
-    """Every uploaded gazette file, kept with its bytes, whoever imported it and the outcome."""
+    """Every uploaded gazette file, kept with its bytes, whoever imported it and the outcome.
+
+    Its status moves pending → parsing → saving → index_pending → indexing → imported, or ends
+    as unchanged or failed; an upload from the web is worked on by background jobs (gazette.tasks).
+    """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "处理中"
+        PENDING = "pending", "等待处理"
+        PARSING = "parsing", "解析中"
+        SAVING = "saving", "保存中"
+        INDEX_PENDING = "index_pending", "已导入，索引待更新"
+        INDEXING = "indexing", "已导入，索引更新中"
         IMPORTED = "imported", "已导入"
         UNCHANGED = "unchanged", "未变更（重复文件）"
         FAILED = "failed", "失败"
+
+    # The documents of these are in the database; one record per file content at most.
+    IMPORTED_STATUSES = (Status.INDEX_PENDING, Status.INDEXING, Status.IMPORTED)
+    # Nothing more will happen to these (an index_pending record may still be indexed later).
+    FINAL_STATUSES = (Status.IMPORTED, Status.UNCHANGED, Status.FAILED)
 
     file_name = models.CharField("文件名", max_length=255)
     data = models.BinaryField("原始文件")
@@ -413,13 +445,22 @@ class ImportRecord(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="导入人"
     )
+    gazette_name = models.CharField("指定公报名称", max_length=200, blank=True)
+    year = models.PositiveIntegerField("指定年份", null=True, blank=True)
+    batch = models.UUIDField("上传批次", null=True, blank=True, db_index=True)
+    job_id = models.CharField("后台任务", max_length=64, blank=True, help_text="正在或将要处理此记录的后台任务")
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    indexed_at = models.DateTimeField("索引时间", null=True, blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
     messages = models.JSONField("消息", default=list, blank=True)
     error = models.TextField("错误", blank=True)
+    index_attempts = models.PositiveSmallIntegerField("索引失败次数", default=0)
     documents_created = models.PositiveIntegerField("新建文件数", default=0)
     documents_linked = models.PositiveIntegerField("关联已有文件数", default=0)
+    tasks_created = models.PositiveIntegerField("任务数", default=0)
+
+    objects = ImportRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "导入记录"
@@ -429,9 +470,36 @@ class ImportRecord(models.Model):
             # One successful import per file content: a second import of the same bytes is
             # recorded as unchanged, and two at once cannot both land.
             models.UniqueConstraint(
-                fields=["sha256"], condition=Q(status="imported"), name="import_unique_imported_file"
+                fields=["sha256"],
+                condition=Q(status__in=["index_pending", "indexing", "imported"]),
+                name="import_unique_imported_file",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
+
+    @property
+    def is_imported(self) -> bool:
+        """Its documents are in the database (whether or not the search index has them yet)."""
+        return self.status in self.IMPORTED_STATUSES
+
+    @property
+    def is_settled(self) -> bool:
+        """No job will work on it any more: final, or waiting for its index with no retry queued."""
+        return self.is_final or (self.status == self.Status.INDEX_PENDING and not self.job_id)
+
+    @property
+    def step(self) -> int:
+        """Where the record is on the way, 0 (waiting) to 4 (done), for a progress bar."""
+        return {
+            self.Status.PENDING: 0,
+            self.Status.PARSING: 1,
+            self.Status.SAVING: 2,
+            self.Status.INDEX_PENDING: 3,
+            self.Status.INDEXING: 3,
+        }.get(self.status, 4)

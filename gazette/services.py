@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from policies.services import DepartmentNames, document_tasks_save
+from search import indexing
 
 from .citations import document_citations_update
 from .importer import DocumentRecord, GazetteFileError, IssueRecord, decode_bytes, parse_gazette, split_doc_number
@@ -45,6 +49,7 @@ class ImportOutcome:
     issue: Issue | None = None
     created: list[Document] = field(default_factory=list)
     linked: list[Document] = field(default_factory=list)
+    tasks: int = 0
     unchanged: bool = False
     messages: list[str] = field(default_factory=list)
 
@@ -68,6 +73,28 @@ def gazette_file_parse(
     return record
 
 
+def import_record_create(
+    *,
+    file_name: str,
+    data: bytes,
+    user: AbstractBaseUser | None = None,
+    gazette_name: str | None = None,
+    year: int | None = None,
+    batch: uuid.UUID | None = None,
+) -> ImportRecord:
+    """Keep an upload as a pending ImportRecord with its bytes; it is imported by import_record_run."""
+    return ImportRecord.objects.create(
+        file_name=file_name[:255],
+        data=data,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=user,
+        gazette_name=(gazette_name or "")[:200],
+        year=year,
+        batch=batch,
+    )
+
+
 def gazette_file_import(
     *,
     file_name: str,
@@ -77,36 +104,59 @@ def gazette_file_import(
     year: int | None = None,
     index: bool = True,
 ) -> ImportOutcome:
-    """Keep the upload, parse it and save its issue, documents and tasks in one transaction.
+    """Keep the upload, parse it, save it in one transaction and index it, all in this process.
 
-    The ImportRecord is committed first so the file and the outcome survive a failure.
+    The command line's import; the web enqueues jobs instead (gazette.tasks). The ImportRecord
+    is committed first so the file and the outcome survive a failure. With index=False the
+    record is marked imported without touching the search index (check_index --fix adds it).
     Raises ImportFailed when the file cannot be imported; nothing else is written then.
     """
-    sha = hashlib.sha256(data).hexdigest()
     import_records_interrupted_close()
     with transaction.atomic():
-        record = ImportRecord.objects.create(
-            file_name=file_name[:255], data=data, size=len(data), sha256=sha, uploaded_by=user
-        )
+        record = import_record_create(file_name=file_name, data=data, user=user, gazette_name=gazette_name, year=year)
         # Taken before the record is visible to others, so no one sees it pending and unlocked.
         _record_lock(record.pk)
     try:
-        return _import(record=record, file_name=file_name, data=data, gazette_name=gazette_name, year=year, index=index)
+        outcome = _import(record=record, data=data)
+        if outcome.record.status == ImportRecord.Status.INDEX_PENDING:
+            if index:
+                _index_in_process(outcome)
+            else:
+                _record_indexed(record, status=ImportRecord.Status.IMPORTED, indexed=False)
+        return outcome
     finally:
         _record_unlock(record.pk)
 
 
-def _import(
-    *, record: ImportRecord, file_name: str, data: bytes, gazette_name: str | None, year: int | None, index: bool
-) -> ImportOutcome:
-    """gazette_file_import after its record is kept: parse, save in one transaction, index."""
-    sha = record.sha256
+def import_record_run(*, record_id: int) -> ImportOutcome | None:
+    """Import a kept upload that waits as a pending ImportRecord (a background job's work).
+
+    Returns None when the record is no longer pending (another job did it, or it was closed).
+    Raises ImportFailed when the file cannot be imported; the record then says why.
+    """
+    with import_record_lock(record_id):
+        record = ImportRecord.objects.filter(pk=record_id, status=ImportRecord.Status.PENDING).first()
+        if record is None:
+            return None
+        return _import(record=record, data=bytes(record.data))
+
+
+def _import(*, record: ImportRecord, data: bytes) -> ImportOutcome:
+    """Parse and save a kept upload in one transaction; the record ends index_pending, unchanged or failed.
+
+    Each step is committed to the record before it starts, so a progress page can follow it.
+    """
+    file_name, sha = record.file_name, record.sha256
     outcome = ImportOutcome(record=record)
     try:
-        parsed = gazette_file_parse(file_name=file_name, data=data, gazette_name=gazette_name, year=year)
+        _record_step(record, ImportRecord.Status.PARSING)
+        parsed = gazette_file_parse(
+            file_name=file_name, data=data, gazette_name=record.gazette_name or None, year=record.year
+        )
+        _record_step(record, ImportRecord.Status.SAVING)
         with transaction.atomic():
             _lock_file(sha)
-            previous = ImportRecord.objects.filter(sha256=sha, status=ImportRecord.Status.IMPORTED).first()
+            previous = ImportRecord.objects.imported().of_content(sha).exclude(pk=record.pk).first()
             if previous:
                 outcome.unchanged = True
                 outcome.messages.append(
@@ -118,7 +168,9 @@ def _import(
             issue_save(parsed=parsed, record=record, outcome=outcome)
             record.documents_created = len(outcome.created)
             record.documents_linked = len(outcome.linked)
-            _record_finish(record, ImportRecord.Status.IMPORTED, parsed.warnings + outcome.messages)
+            record.tasks_created = outcome.tasks
+            status = ImportRecord.Status.INDEX_PENDING if outcome.created else ImportRecord.Status.IMPORTED
+            _record_finish(record, status, parsed.warnings + outcome.messages)
     except GazetteFileError as exc:
         _record_fail(record, str(exc))
         raise ImportFailed(str(exc), record) from exc
@@ -130,22 +182,75 @@ def _import(
         # A bug or an outage: the transaction rolled back; keep the upload and say why.
         _record_fail(record, f"{file_name}: 导入时出现内部错误（{type(exc).__name__}: {exc}），未写入任何数据")
         raise
-    if index and outcome.created:
-        _index_after_commit(outcome)
     return outcome
 
 
-def _index_after_commit(outcome: ImportOutcome) -> None:
-    """Index the new documents; a failure here leaves the import standing and says how to repair."""
-    from search.indexing import documents_index
+def import_record_index(*, record_id: int) -> bool:
+    """Index the documents a record's import created, then mark the record imported.
 
+    Returns False when the record is not waiting for its index (already indexed, or never
+    imported). Raises whatever writing the index raised; the record then stays index_pending
+    (import_record_index_failed says why).
+    """
+    with import_record_lock(record_id):
+        waiting = ImportRecord.objects.filter(
+            pk=record_id, status__in=[ImportRecord.Status.INDEX_PENDING, ImportRecord.Status.INDEXING]
+        )
+        if not waiting.update(status=ImportRecord.Status.INDEXING):
+            return False
+        try:
+            indexing.documents_index(
+                document_ids=Document.objects.filter(issue__source=record_id).values_list("pk", flat=True)
+            )
+        except BaseException:
+            ImportRecord.objects.filter(pk=record_id).update(status=ImportRecord.Status.INDEX_PENDING)
+            raise
+        record = ImportRecord.objects.without_data().get(pk=record_id)
+        _record_indexed(record, status=ImportRecord.Status.IMPORTED, indexed=True)
+        return True
+
+
+def import_record_index_failed(*, record_id: int, error: BaseException, attempt: int, retry_at=None, job_id="") -> None:
+    """Say on the record that indexing failed, and whether and when it is tried again."""
+    reason = f"{type(error).__name__}: {error}"
+    if retry_at:
+        when = f"将于 {timezone.localtime(retry_at):%H:%M:%S} 重试"
+    else:
+        when = "不再自动重试；定期索引检查会补上这些文件"
+    message = f"已导入，但检索索引更新失败（第 {attempt} 次，{reason}），{when}。检索暂时找不到这些文件。"
+    logger.warning("indexing import #%s failed (attempt %s): %s", record_id, attempt, reason)
+    ImportRecord.objects.filter(pk=record_id).update(
+        status=ImportRecord.Status.INDEX_PENDING, error=message, index_attempts=attempt, job_id=job_id
+    )
+
+
+def import_records_index_settled(*, before) -> int:
+    """Mark imported the records still waiting for their index that a full index check made before `before` covers.
+
+    The check (check_index --fix) indexed every document in the database, theirs too.
+    """
+    waiting = ImportRecord.objects.filter(status=ImportRecord.Status.INDEX_PENDING, finished_at__lt=before)
+    return waiting.update(
+        status=ImportRecord.Status.IMPORTED,
+        error="",
+        indexed_at=timezone.now(),
+        job_id="",
+    )
+
+
+def _index_in_process(outcome: ImportOutcome) -> None:
+    """Index the new documents now; a failure leaves the import standing, index pending, and says so."""
+    record = outcome.record
     try:
-        documents_index(document_ids=[doc.pk for doc in outcome.created])
+        _record_step(record, ImportRecord.Status.INDEXING)
+        indexing.documents_index(document_ids=[doc.pk for doc in outcome.created])
     except Exception as exc:
-        logger.exception("search index update failed after import #%s", outcome.record.pk)
-        message = f"已导入，但检索索引更新失败（{type(exc).__name__}: {exc}）；请运行 manage.py check_index --fix。"
-        outcome.messages.append(message)
-        ImportRecord.objects.filter(pk=outcome.record.pk).update(messages=outcome.record.messages + [message])
+        logger.exception("search index update failed after import #%s", record.pk)
+        import_record_index_failed(record_id=record.pk, error=exc, attempt=1)
+        record.refresh_from_db(fields=["status", "error", "index_attempts"])
+        outcome.messages.append(record.error)
+        return
+    _record_indexed(record, status=ImportRecord.Status.IMPORTED, indexed=True)
 
 
 def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutcome) -> None:
@@ -183,6 +288,7 @@ def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutc
         document = Document.objects.create(issue=issue, order=order, **_document_fields(doc))
         document_tasks_save(document=document, tasks=doc.tasks, city=gazette.city, departments=departments)
         outcome.created.append(document)
+        outcome.tasks += len(doc.tasks)
     document_links_update(documents=outcome.created)
     document_citations_update(documents=outcome.created)
 
@@ -265,30 +371,64 @@ def _lock_file(sha: str) -> None:
 
 
 def import_records_interrupted_close() -> int:
-    """Mark as failed every pending import whose process is gone (killed or crashed midway).
+    """Mark as failed every import whose process is gone (killed or crashed while parsing or saving).
 
     Its transaction was rolled back with its connection, so nothing of it is in the database;
-    the record would otherwise show 处理中 for ever. Returns how many records were closed.
-    Does nothing on databases without advisory locks (SQLite).
+    the record would otherwise show 解析中/保存中 for ever. A record waiting for a background
+    job is not touched here (gazette.tasks.import_jobs_recover looks after those), nor one
+    whose process is alive: that process holds the record's advisory lock.
+    Returns how many records were closed. Does nothing on databases without advisory locks (SQLite).
     """
     if connection.vendor != "postgresql":
         return 0
+    started = Q(status__in=[ImportRecord.Status.PARSING, ImportRecord.Status.SAVING])
+    # A command-line import is pending, without a job, only between its record and parsing.
+    unowned = Q(status=ImportRecord.Status.PENDING, job_id="")
     closed = 0
-    pending = ImportRecord.objects.filter(status=ImportRecord.Status.PENDING)
-    for pk, file_name in pending.values_list("pk", "file_name"):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RECORD_LOCK_NAMESPACE, pk])
-            if not cursor.fetchone()[0]:
-                continue  # still running
-            try:
-                closed += pending.filter(pk=pk).update(
-                    status=ImportRecord.Status.FAILED,
-                    error=f"{file_name}: 导入未完成（导入进程中途退出），未写入任何数据；可重新导入此文件。",
-                    finished_at=timezone.now(),
-                )
-            finally:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RECORD_LOCK_NAMESPACE, pk])
+    for pk in ImportRecord.objects.filter(started | unowned).values_list("pk", flat=True):
+        with import_record_lock(pk, wait=False) as held:
+            if held:
+                closed += import_record_interrupted_fail(record_id=pk, still=started | unowned)
     return closed
+
+
+def import_record_interrupted_fail(*, record_id: int, still: Q | None = None) -> int:
+    """Close a record whose import process died as failed, with the reason; returns 1 if it was closed."""
+    records = ImportRecord.objects.filter(pk=record_id)
+    if still is not None:
+        records = records.filter(still)
+    record = records.only("file_name").first()
+    if record is None:
+        return 0
+    return records.update(
+        status=ImportRecord.Status.FAILED,
+        error=f"{record.file_name}: 导入未完成（导入进程中途退出），未写入任何数据；可重新导入此文件。",
+        finished_at=timezone.now(),
+    )
+
+
+@contextmanager
+def import_record_lock(record_id: int, *, wait: bool = True) -> Iterator[bool]:
+    """Hold the session advisory lock that says a process is working on this record.
+
+    PostgreSQL drops it when the process dies, which tells a dead import from a live one. With
+    wait=False, yields False at once if another process holds it. Yields True on SQLite.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RECORD_LOCK_NAMESPACE, record_id])
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RECORD_LOCK_NAMESPACE, record_id])
+            if not cursor.fetchone()[0]:
+                yield False
+                return
+    try:
+        yield True
+    finally:
+        _record_unlock(record_id)
 
 
 def _record_lock(pk: int) -> None:
@@ -308,11 +448,33 @@ def _record_unlock(pk: int) -> None:
         logger.warning("could not release the lock of import #%s", pk, exc_info=True)
 
 
+def _record_step(record: ImportRecord, status: str) -> None:
+    """Commit the step an import is at, outside its transaction, for the progress page."""
+    record.status = status
+    ImportRecord.objects.filter(pk=record.pk).update(status=status)
+
+
 def _record_finish(record: ImportRecord, status: str, messages: list[str]) -> None:
     record.status = status
     record.messages = list(messages)
     record.finished_at = timezone.now()
-    record.save(update_fields=["status", "messages", "finished_at", "documents_created", "documents_linked"])
+    record.save(
+        update_fields=[
+            "status",
+            "messages",
+            "finished_at",
+            "documents_created",
+            "documents_linked",
+            "tasks_created",
+        ]
+    )
+
+
+def _record_indexed(record: ImportRecord, *, status: str, indexed: bool) -> None:
+    record.status = status
+    record.error = ""
+    record.indexed_at = timezone.now() if indexed else None
+    ImportRecord.objects.filter(pk=record.pk).update(status=status, error="", indexed_at=record.indexed_at)
 
 
 def _record_fail(record: ImportRecord, message: str) -> None:
@@ -320,7 +482,7 @@ def _record_fail(record: ImportRecord, message: str) -> None:
     ImportRecord.objects.filter(pk=record.pk).update(
         status=ImportRecord.Status.FAILED, error=message, finished_at=timezone.now()
     )
-    record.refresh_from_db()
+    record.refresh_from_db(fields=["status", "error", "finished_at"])
 
 
 def _integrity_reason(exc: IntegrityError) -> str:

@@ -11,4 +11,10 @@ urlpatterns = [
     path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="document-detail"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/history/", views.ImportRecordListView.as_view(), name="import-history"),
+    path("import/progress/<uuid:batch>/", views.ImportProgressView.as_view(), name="import-progress"),
+    path(
+        "import/progress/<uuid:batch>/status/",
+        views.ImportProgressStatusView.as_view(),
+        name="import-progress-status",
+    ),
 ]

@@ -1,19 +1,14 @@
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import secrets
-import tempfile
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
+import uuid
 
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
@@ -23,21 +18,11 @@ from policies.models import Department, Task, task_rows
 from .body_parts import BodyParts
 from .citations import CitationIndex
 from .forms import ImportConfirmForm, ImportUploadForm
-from .importer import DocumentRecord, GazetteFileError, IssueRecord, split_doc_number
 from .models import Document, DocumentLink, Gazette, ImportRecord, Issue
-from .services import (
-    ImportFailed,
-    ImportOutcome,
-    gazette_file_import,
-    gazette_file_parse,
-    import_records_interrupted_close,
-)
+from .tasks import import_jobs_recover, import_record_enqueue
+from .uploads import file_preview, pending_discard, pending_gone_message, pending_offer, pending_read, pending_take
 
 logger = logging.getLogger(__name__)
-
-SESSION_KEY = "gazette_import_pending"
-# Uploads waiting for confirmation are dropped after this long.
-PENDING_MAX_AGE_SECONDS = 24 * 3600
 
 
 class HomeView(TemplateView):
@@ -142,117 +127,11 @@ class DocumentDetailView(DetailView):
         return context
 
 
-# Import: upload → dry run → confirm → outcome.
-
-
-@dataclass
-class DocumentPreview:
-    record: DocumentRecord
-    existing: Document | None = None
-
-
-@dataclass
-class FilePreview:
-    """What a dry run of one file found, and what the knowledge base already holds of it."""
-
-    name: str
-    size: int
-    sha256: str
-    parsed: IssueRecord | None = None
-    error: str = ""
-    imported_before: ImportRecord | None = None
-    existing_issue: Issue | None = None
-    documents: list[DocumentPreview] = field(default_factory=list)
-
-    @property
-    def task_count(self) -> int:
-        return sum(len(doc.record.tasks) for doc in self.documents)
-
-    @property
-    def new_document_count(self) -> int:
-        return sum(1 for doc in self.documents if doc.existing is None)
-
-
-def upload_dir() -> Path:
-    return Path(getattr(settings, "GONGBAO_UPLOAD_DIR", settings.BASE_DIR / "var" / "uploads"))
-
-
-def pending_store(data: bytes) -> str:
-    """Keep uploaded bytes until confirmation, in a file named by their sha256 (never by the user)."""
-    sha = hashlib.sha256(data).hexdigest()
-    directory = upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    _pending_prune(directory)
-    target = directory / sha
-    if not target.exists():
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=".upload-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, target)
-    return sha
-
-
-def pending_read(sha: str) -> bytes | None:
-    """The kept bytes with this sha256, or None if they are gone or altered."""
-    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-        return None
-    path = upload_dir() / sha
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    return data if hashlib.sha256(data).hexdigest() == sha else None
-
-
-def pending_discard(sha: str) -> None:
-    if pending_read(sha) is not None:
-        (upload_dir() / sha).unlink(missing_ok=True)
-
-
-def _pending_prune(directory: Path) -> None:
-    cutoff = time.time() - PENDING_MAX_AGE_SECONDS
-    for path in directory.iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
-
-
-def file_preview(*, name: str, data: bytes, gazette_name: str | None, year: int | None) -> FilePreview:
-    """Dry-run one file and look up what of it the database already holds."""
-    preview = FilePreview(name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest())
-    preview.imported_before = (
-        ImportRecord.objects.defer("data")
-        .filter(sha256=preview.sha256, status=ImportRecord.Status.IMPORTED)
-        .select_related("uploaded_by")
-        .first()
-    )
-    try:
-        parsed = gazette_file_parse(file_name=name, data=data, gazette_name=gazette_name or None, year=year)
-    except GazetteFileError as exc:
-        preview.error = str(exc)
-        return preview
-    preview.parsed = parsed
-    if parsed.number is not None:
-        preview.existing_issue = (
-            Issue.objects.select_related("gazette")
-            .filter(gazette__name=parsed.gazette, year=parsed.year, number=parsed.number)
-            .first()
-        )
-    numbers = [doc.doc_number for doc in parsed.documents if doc.doc_number]
-    known = {
-        (d.doc_code, d.doc_year, d.doc_seq): d
-        for d in Document.objects.with_doc_numbers(numbers).with_issue().defer("blocks", "body")
-    }
-    for doc in parsed.documents:
-        parts = split_doc_number(doc.doc_number) if doc.doc_number else None
-        preview.documents.append(DocumentPreview(record=doc, existing=known.get(parts) if parts else None))
-    return preview
+# Import: upload → dry run → confirm → progress while the worker imports and indexes.
 
 
 class ImportView(PermissionRequiredMixin, View):
-    """Upload gazette files, see the dry run, then confirm to import them."""
+    """Upload gazette files, see the dry run, then confirm to have them imported in the background."""
 
     permission_required = "gazette.add_issue"
     raise_exception = True
@@ -269,62 +148,115 @@ class ImportView(PermissionRequiredMixin, View):
             return render(request, self.template_name, {"form": form}, status=400)
         gazette_name = form.cleaned_data["gazette_name"].strip()
         year = form.cleaned_data["year"]
-        previews = []
-        pending = []
-        for name, data in form.cleaned_data["files"]:
-            preview = file_preview(name=name, data=data, gazette_name=gazette_name, year=year)
-            previews.append(preview)
-            if not preview.error:
-                pending.append({"name": name, "sha256": pending_store(data)})
+        files = form.cleaned_data["files"]
+        previews = [file_preview(name=name, data=data, gazette_name=gazette_name, year=year) for name, data in files]
         context = {"form": form, "previews": previews}
-        if pending:
-            token = secrets.token_urlsafe(24)
-            store = request.session.get(SESSION_KEY, {})
-            # Keep a few dry runs per user at most; the oldest go first.
-            while len(store) >= 5:
-                store.pop(next(iter(store)))
-            store[token] = {"files": pending, "gazette_name": gazette_name, "year": year}
-            request.session[SESSION_KEY] = store
+        parsed = [(name, data) for (name, data), preview in zip(files, previews, strict=True) if not preview.error]
+        if parsed:
+            token = pending_offer(request.session, files=parsed, gazette_name=gazette_name, year=year)
             context["confirm_form"] = ImportConfirmForm(initial={"token": token})
         return render(request, "gazette/import_preview.html", context)
 
     def confirm(self, request):
         form = ImportConfirmForm(request.POST)
-        store = request.session.get(SESSION_KEY, {})
-        pending = store.pop(form.data.get("token", ""), None) if form.is_valid() else None
+        pending = pending_take(request.session, form.cleaned_data["token"]) if form.is_valid() else None
         if pending is None:
             context = {"form": ImportUploadForm(), "error": "此次预览已失效或已导入，请重新上传文件。"}
             return render(request, self.template_name, context, status=400)
-        request.session[SESSION_KEY] = store
-        results = []
-        for item in pending["files"]:
-            results.append(self.import_one(request, item, pending))
-        return render(request, "gazette/import_result.html", {"results": results})
-
-    def import_one(self, request, item: dict, pending: dict) -> dict:
-        name, sha = item["name"], item["sha256"]
-        data = pending_read(sha)
-        if data is None:
-            return {"name": name, "error": "预览后文件已不在服务器上（可能已被导入或清理），请重新上传。"}
-        try:
-            outcome: ImportOutcome = gazette_file_import(
-                file_name=name,
+        batch = uuid.uuid4()
+        refused = []
+        for file in pending.files:
+            data = pending_read(file.sha256)
+            if data is None:
+                refused.append(pending_gone_message(file))
+                continue
+            import_record_enqueue(
+                file_name=file.name,
                 data=data,
                 user=request.user,
-                gazette_name=pending["gazette_name"] or None,
-                year=pending["year"],
+                gazette_name=pending.gazette_name,
+                year=pending.year,
+                batch=batch,
             )
-        except ImportFailed as exc:
-            return {"name": name, "error": str(exc), "record": exc.record}
-        except Exception:
-            logger.exception("import of %s failed", name)
-            return {
-                "name": name,
-                "error": f"{name}：导入时出现内部错误，未写入任何数据；上传的文件已保存在导入记录中。",
-            }
-        finally:
-            pending_discard(sha)
-        return {"name": name, "outcome": outcome, "record": outcome.record}
+            pending_discard(file.sha256)
+        if len(refused) == len(pending.files):
+            context = {"form": ImportUploadForm(), "error": " ".join(refused)}
+            return render(request, self.template_name, context, status=409)
+        for message in refused:
+            messages.warning(request, message)
+        return redirect("gazette:import-progress", batch=batch)
+
+
+class ImportProgressView(PermissionRequiredMixin, ListView):
+    """The files of one upload as the worker takes them: waiting, parsing, saving, indexing, done or failed.
+
+    Works without JavaScript (a refresh link); static/js/import-progress.js updates it in place
+    from ImportProgressStatusView.
+    """
+
+    permission_required = "gazette.add_issue"
+    raise_exception = True
+    template_name = "gazette/import_progress.html"
+    context_object_name = "records"
+
+    def get_queryset(self):
+        records = ImportRecord.objects.without_data().in_batch(self.kwargs["batch"])
+        import_jobs_recover(records=records)
+        return records.select_related("uploaded_by", "issue__gazette")
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.object_list:
+            raise Http404("没有这次上传。")
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["batch"] = self.kwargs["batch"]
+        context["summary"] = progress_summary(self.object_list)
+        return context
+
+
+class ImportProgressStatusView(ImportProgressView):
+    """The progress page's rows as JSON, for its script to poll."""
+
+    def render_to_response(self, context, **response_kwargs):
+        records = context["records"]
+        return JsonResponse(
+            {
+                "finished": context["summary"]["finished"],
+                "summary": context["summary"]["text"],
+                "records": [record_progress_json(record) for record in records],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+
+def progress_summary(records) -> dict:
+    """How far an upload has got, in one sentence, and whether nothing more will happen to it."""
+    records = list(records)
+    settled = [record for record in records if record.is_settled]
+    failed = [record for record in records if record.status == ImportRecord.Status.FAILED]
+    working = len(records) - len(settled)
+    text = f"共 {len(records)} 个文件：已完成 {len(settled) - len(failed)} 个，处理中 {working} 个，失败 {len(failed)} 个。"
+    return {"finished": not working, "text": text}
+
+
+def record_progress_json(record: ImportRecord) -> dict:
+    issue = getattr(record, "issue", None)
+    return {
+        "id": record.pk,
+        "status": record.status,
+        "status_label": record.get_status_display(),
+        "step": record.step,
+        "settled": record.is_settled,
+        "documents_created": record.documents_created,
+        "documents_linked": record.documents_linked,
+        "tasks_created": record.tasks_created,
+        "error": record.error,
+        "messages": record.messages,
+        "issue": {"url": issue.get_absolute_url(), "label": f"{issue.gazette.name} {issue.label}"} if issue else None,
+    }
 
 
 class ImportRecordListView(PermissionRequiredMixin, ListView):
@@ -336,11 +268,9 @@ class ImportRecordListView(PermissionRequiredMixin, ListView):
     template_name = "gazette/importrecord_list.html"
 
     def get(self, request, *args, **kwargs):
-        # An import whose process was killed would otherwise show 处理中 for ever.
-        import_records_interrupted_close()
+        # An import whose worker was killed would otherwise show 解析中 for ever.
+        import_jobs_recover()
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return (
-            ImportRecord.objects.defer("data").select_related("uploaded_by", "issue__gazette").order_by("-created_at")
-        )
+        return ImportRecord.objects.without_data().select_related("uploaded_by", "issue__gazette").order_by("-created_at")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.views.decorators.http import require_GET
 
 from .forms import SearchForm
@@ -44,7 +46,8 @@ def search(request: HttpRequest) -> HttpResponse:
 def search_api(request: HttpRequest) -> JsonResponse:
     # An API client wants a JSON 401, not the login page's HTML; the login is still required.
     if not request.user.is_authenticated:
-        return JsonResponse({"error": "authentication required", "login": settings.LOGIN_URL}, status=401)
+        login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+        return JsonResponse({"error": "authentication required", "login": login}, status=401)
     form, outcome, page = _run(request)
     hits = hits_for(list(page.object_list), outcome.parsed) if outcome.searched else []
     return JsonResponse(

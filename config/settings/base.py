@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "haystack",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "gazette",
     "policies",
     "search",
@@ -40,6 +42,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses an over-large request body before CsrfViewMiddleware reads it (needs the user).
+    "gazette.uploads.UploadLimitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -124,8 +128,10 @@ STORAGES = {
 }
 
 # Uploaded gazettes are kept as bytes in the database (ImportRecord.data), never as
-# user-named files; this caps one upload.
-GONGBAO_MAX_UPLOAD_BYTES = int(ENV.get("GONGBAO_MAX_UPLOAD_BYTES", str(60 * 1024 * 1024)))
+# user-named files. An upload (all its files) and each file are capped; UploadLimitMiddleware
+# refuses a larger request before its body is read.
+GONGBAO_MAX_UPLOAD_BYTES = int(ENV.get("GONGBAO_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+GONGBAO_MAX_FILE_BYTES = int(ENV.get("GONGBAO_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = GONGBAO_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -197,3 +203,12 @@ else:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"GONGBAO_SEARCH_ENGINE must be whoosh or elasticsearch, not {GONGBAO_SEARCH_ENGINE!r}.")
+
+# --- jobs ---
+# Imports and indexing run as background jobs (gazette.tasks) kept in this database and run
+# by `manage.py jobs_worker`; scripts/serve starts it beside gunicorn.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Waits before each retry of a failed indexing job, in seconds (then index_check repairs it).
+GONGBAO_INDEX_RETRY_SECONDS = [30, 120, 600]
+# How often the worker runs check_index --fix (gazette.tasks.index_check), in seconds.
+GONGBAO_INDEX_CHECK_SECONDS = int(ENV.get("GONGBAO_INDEX_CHECK_SECONDS", "3600"))

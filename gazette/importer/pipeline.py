@@ -63,7 +63,7 @@ def parse_gazette(text: str) -> IssueRecord:
         warnings=warnings,
     )
     if not header.gazette:
-        issue.warnings.append("未识别出公报名称，请导入时指定（--gazette）。")
+        issue.warnings.append("未识别出公报名称，请导入时指定公报名称。")
     if not spans:
         if toc.entries:
             raise GazetteFileError("目录所列文件在正文中均未找到")

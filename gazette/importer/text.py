@@ -64,7 +64,7 @@ def decode_bytes(data: bytes, *, name: str = "file") -> str:
     Raises GazetteFileError if the file is empty, binary, or in none of these encodings.
     """
     if not data or not data.strip():
-        raise GazetteFileError(f"{name}: the file is empty")
+        raise GazetteFileError(f"{name}: 文件是空的")
     candidates: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
         candidates.append("utf-8-sig")
@@ -78,14 +78,13 @@ def decode_bytes(data: bytes, *, name: str = "file") -> str:
         except UnicodeDecodeError as exc:
             if encoding.startswith("utf-8") and exc.reason == "unexpected end of data" and _is_utf8(data[: exc.start]):
                 raise GazetteFileError(
-                    f"{name}: the file ends in the middle of a character: it looks truncated "
-                    "(cut off while copying or downloading); nothing was imported"
+                    f"{name}: 文件在一个字符的中间结束，看来不完整（复制或下载时被截断），未导入任何内容"
                 ) from exc
             continue
         if not text.strip() or _looks_binary(text):
             continue
         return text.removeprefix("\ufeff")
-    raise GazetteFileError(f"{name}: not a text file in UTF-8, UTF-16 or GB18030 (binary data or an unknown encoding)")
+    raise GazetteFileError(f"{name}: 不是 UTF-8、UTF-16 或 GB18030 编码的文本（二进制数据或未知编码）")
 
 
 def _is_utf8(data: bytes) -> bool:

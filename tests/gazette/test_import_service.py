@@ -55,10 +55,10 @@ def test_standalone_plan_is_linked_to_the_attachment_it_is_not_duplicated(fixtur
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
-        (b"", "empty"),
-        (b"   \n\n  ", "empty"),
-        (bytes(range(256)) * 40, "not a text file"),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00\x10binary" * 200, "not a text file"),
+        (b"", "文件是空的"),
+        (b"   \n\n  ", "文件是空的"),
+        (bytes(range(256)) * 40, "不是 UTF-8、UTF-16 或 GB18030 编码的文本"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00\x10binary" * 200, "不是 UTF-8、UTF-16 或 GB18030 编码的文本"),
     ],
 )
 def test_bad_file_fails_with_a_message_naming_it_and_keeps_the_upload(data, problem):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from gazette.models import Document, ImportRecord, Issue
 from tests.factories import DocumentFactory, ImportRecordFactory, StaffFactory, UserFactory
+from tests.gazette.worker import jobs_run
 
 pytestmark = pytest.mark.django_db
 
@@ -88,18 +89,22 @@ def test_dry_run_of_the_real_gazette_shows_what_would_be_imported_and_writes_not
     assert not Issue.objects.exists() and not ImportRecord.objects.exists()
 
 
-def test_confirming_the_dry_run_imports_the_issue_and_shows_the_outcome(importer, fixture_bytes):
+def test_confirming_the_dry_run_imports_the_issue_in_the_background_and_shows_the_outcome(importer, fixture_bytes):
     preview = upload(importer, ("000.txt", fixture_bytes("000")))
 
     response = importer.post(reverse("gazette:import"), {"token": token_of(preview)})
+    assert response.status_code == 302 and "/import/progress/" in response.url
+    assert not Issue.objects.exists()
+    assert jobs_run() == 2  # the import, then its indexing
 
-    html = response.content.decode()
+    html = importer.get(response.url).content.decode()
     issue = Issue.objects.get()
     assert (issue.year, issue.number, issue.total_number) == (2019, 1, 51)
     assert issue.documents.count() == 13
-    assert "已导入" in html and issue.get_absolute_url() in html and "新建 13 篇" in html
+    assert "已导入" in html and issue.get_absolute_url() in html
     record = ImportRecord.objects.get()
     assert record.status == ImportRecord.Status.IMPORTED and record.uploaded_by.username == "importer"
+    assert (record.documents_created, record.tasks_created) == (13, 71)
 
 
 def test_a_confirmation_token_works_once(importer):
@@ -157,7 +162,7 @@ def test_files_that_are_not_gazette_text_are_refused_before_parsing(importer, na
 
 
 def test_a_file_over_the_size_limit_is_refused(importer, settings):
-    settings.GONGBAO_MAX_UPLOAD_BYTES = 100
+    settings.GONGBAO_MAX_FILE_BYTES = 100
 
     response = upload(importer, ("big.txt", SMALL_GAZETTE.encode()))
 
@@ -196,9 +201,12 @@ def test_history_lists_every_import_with_status_and_error_escaped(importer):
 def test_reimport_of_the_same_file_reports_unchanged(importer):
     first = upload(importer, ("small.txt", SMALL_GAZETTE.encode()))
     importer.post(reverse("gazette:import"), {"token": token_of(first)})
+    jobs_run()
     second = upload(importer, ("small-copy.txt", SMALL_GAZETTE.encode()))
 
-    html = importer.post(reverse("gazette:import"), {"token": token_of(second)}).content.decode()
+    progress = importer.post(reverse("gazette:import"), {"token": token_of(second)})
+    jobs_run()
 
-    assert "未变更" in html
+    html = importer.get(progress.url).content.decode()
+    assert "未变更" in html and "此文件已于" in html
     assert Document.objects.count() == 1

@@ -108,7 +108,7 @@ def test_utf8_file_cut_inside_a_character_says_it_looks_truncated(fixture_bytes)
     with pytest.raises(ImportFailed) as caught:
         gazette_file_import(file_name="000-cut.txt", data=data, index=False)
 
-    assert "truncated" in str(caught.value)
+    assert "看来不完整" in str(caught.value)
     assert "000-cut.txt" in str(caught.value)
 
 
