@@ -184,17 +184,19 @@ def _recover(*, pk: int, status: str, job: DBTaskResult | None, attempts: int) -
     current = ImportRecord.objects.filter(pk=pk).values_list("status", "job_id").first()
     if current is None or current[0] != status or (job is not None and current[1] != str(job.pk)):
         return 0  # it moved on meanwhile
-    if job is not None and job.status == TaskResultStatus.RUNNING:
+    died = job is not None and job.status == TaskResultStatus.RUNNING
+    if died:
         _job_died(job)
     if status == ImportRecord.Status.PENDING:
-        if job is not None and job.status == TaskResultStatus.FAILED:
+        if job is not None and not died:
+            # The job ended (it failed to start, say) without taking the record: say so.
             return import_record_interrupted_fail(record_id=pk)
         logger.warning("import #%s: its job's worker died before starting it; enqueued again", pk)
         ImportRecord.objects.filter(pk=pk).update(job_id=str(record_import.enqueue(record_id=pk).id))
         return 1
     # Imported; its indexing died with its worker, or was never enqueued (the import job died
     # between its commit and the enqueue). Indexing twice is harmless.
-    if status == ImportRecord.Status.INDEXING or (job is not None and job.status == TaskResultStatus.RUNNING):
+    if status == ImportRecord.Status.INDEXING or died:
         attempts += 1
         ImportRecord.objects.filter(pk=pk).update(status=ImportRecord.Status.INDEX_PENDING, index_attempts=attempts)
     if attempts > len(settings.GONGBAO_INDEX_RETRY_SECONDS):

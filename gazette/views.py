@@ -202,7 +202,10 @@ class ImportProgressView(PermissionRequiredMixin, ListView):
     def get_queryset(self):
         records = ImportRecord.objects.without_data().in_batch(self.kwargs["batch"])
         import_jobs_recover(records=records)
-        return records.select_related("uploaded_by", "issue__gazette")
+        documents = Document.objects.only("pk", "issue_id", "order", "title", "doc_number").order_by("order")
+        return records.select_related("uploaded_by", "issue__gazette").prefetch_related(
+            Prefetch("issue__documents", queryset=documents, to_attr="created")
+        )
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -256,6 +259,10 @@ def record_progress_json(record: ImportRecord) -> dict:
         "error": record.error,
         "messages": record.messages,
         "issue": {"url": issue.get_absolute_url(), "label": f"{issue.gazette.name} {issue.label}"} if issue else None,
+        "documents": [
+            {"url": doc.get_absolute_url(), "title": doc.title, "doc_number": doc.doc_number}
+            for doc in (issue.created if issue else [])
+        ],
     }
 
 

@@ -31,6 +31,20 @@
       link.href = record.issue.url;
       link.textContent = record.issue.label;
       cell.appendChild(link);
+      var documents = document.createElement("ol");
+      documents.className = "created";
+      record.documents.forEach(function (doc) {
+        var item = document.createElement("li");
+        var docLink = document.createElement("a");
+        docLink.href = doc.url;
+        docLink.textContent = doc.title;
+        item.appendChild(docLink);
+        if (doc.doc_number) {
+          item.appendChild(document.createTextNode("（" + doc.doc_number + "）"));
+        }
+        documents.appendChild(item);
+      });
+      cell.appendChild(documents);
     }
     if (record.error) {
       var error = document.createElement("p");

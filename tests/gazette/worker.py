@@ -8,10 +8,10 @@ from django.db import connection
 from django_tasks_db.management.commands.db_worker import Worker
 
 
-def jobs_run() -> int:
+def jobs_run(*, max_tasks: int | None = None) -> int:
     """Run every job that is due, with the worker `manage.py jobs_worker` runs, until none is left.
 
-    Returns how many jobs ran. Inside a test's transaction the worker must not close the
+    Returns how many jobs ran; max_tasks stops it after that many. Inside a test's transaction the worker must not close the
     connection between jobs (it would throw the test's data away), so that alone is skipped there.
     """
     worker = Worker(
@@ -20,7 +20,7 @@ def jobs_run() -> int:
         batch=True,
         backend_name="default",
         startup_delay=False,
-        max_tasks=None,
+        max_tasks=max_tasks,
         worker_id="test-worker",
         excluded_queue_names=[],
     )

@@ -30,7 +30,8 @@ REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<body>[^()]*(?:\([^()]*\)[^()]
 
 
 def _sample_route(route: str) -> str:
-    return ROUTE_PARAM.sub(lambda m: "1" if m.group("conv") in ("int", None) else "x", route)
+    samples = {"int": "1", None: "1", "uuid": "00000000-0000-0000-0000-000000000001"}
+    return ROUTE_PARAM.sub(lambda m: samples.get(m.group("conv"), "x"), route)
 
 
 def _sample_regex(regex: str) -> str | None:

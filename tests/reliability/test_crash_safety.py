@@ -65,7 +65,7 @@ def test_import_killed_inside_its_transaction_leaves_the_database_as_before(
     # The upload was kept before the transaction began; nothing of the transaction was.
     record = ImportRecord.objects.get()
     assert bytes(record.data) == fixture_bytes("000")
-    assert record.status == ImportRecord.Status.PENDING
+    assert record.status == ImportRecord.Status.SAVING
     assert not Issue.objects.exists() and not Document.objects.exists() and not Task.objects.exists()
 
     # PostgreSQL notices the dead connection within moments; then the record is closed as failed.
@@ -154,7 +154,9 @@ def test_documents_index_after_an_import_whose_indexing_failed_is_repaired_by_ch
     outcome = gazette_file_import(file_name="000.txt", data=fixture_bytes("000"))
     monkeypatch.undo()
 
-    assert any("check_index --fix" in m for m in outcome.messages)
+    assert any("检索索引更新失败" in m and "--" not in m for m in outcome.messages)
+    outcome.record.refresh_from_db()
+    assert outcome.record.status == ImportRecord.Status.INDEX_PENDING and "disk full" in outcome.record.error
     assert len(index_status().missing) == 13
     call_command("check_index", "--fix")
     assert index_status().healthy

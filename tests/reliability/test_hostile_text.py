@@ -14,6 +14,7 @@ from gazette.models import Document, Gazette, ImportRecord
 from gazette.services import gazette_file_import
 from policies.models import Department
 from tests.factories import DepartmentFactory, ImportRecordFactory, TaskAssignmentFactory, TaskFactory
+from tests.gazette.worker import jobs_run
 
 pytestmark = pytest.mark.django_db
 
@@ -115,8 +116,10 @@ def test_import_preview_result_and_history_escape_hostile_files(search_index, up
     assert_escaped(html, "import preview")
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
 
-    result = staff_client.post(reverse("gazette:import"), {"token": token})
-    assert_escaped(result.content.decode(), "import result")
+    progress = staff_client.post(reverse("gazette:import"), {"token": token})
+    assert_escaped(staff_client.get(progress.url).content.decode(), "import progress, waiting", expect_script=False)
+    jobs_run()
+    assert_escaped(staff_client.get(progress.url).content.decode(), "import progress, done")
     assert Document.objects.count() == 1
 
     ImportRecordFactory(
