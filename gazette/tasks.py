@@ -155,9 +155,13 @@ def import_jobs_recover(*, records=None) -> int:
     records: a queryset to look at (a batch on its progress page); all unfinished records by default.
     """
     changed = import_records_interrupted_close()
-    waiting = (records if records is not None else ImportRecord.objects.all()).filter(
-        status__in=[ImportRecord.Status.PENDING, ImportRecord.Status.INDEX_PENDING, ImportRecord.Status.INDEXING]
-    ).exclude(job_id="")
+    waiting = (
+        (records if records is not None else ImportRecord.objects.all())
+        .filter(
+            status__in=[ImportRecord.Status.PENDING, ImportRecord.Status.INDEX_PENDING, ImportRecord.Status.INDEXING]
+        )
+        .exclude(job_id="")
+    )
     candidates = list(waiting.values_list("pk", "status", "job_id", "index_attempts"))
     if not candidates:
         return changed

@@ -91,7 +91,9 @@ class UploadLimitMiddleware:
             response = render(request, "gazette/import.html", {"form": ImportUploadForm(), "error": error}, status=413)
         else:
             response = HttpResponse(
-                f"请求内容过大（{filesizeformat(length)}），未予处理。", status=413, content_type="text/plain; charset=utf-8"
+                f"请求内容过大（{filesizeformat(length)}），未予处理。",
+                status=413,
+                content_type="text/plain; charset=utf-8",
             )
         return response
 

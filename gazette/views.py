@@ -280,4 +280,6 @@ class ImportRecordListView(PermissionRequiredMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return ImportRecord.objects.without_data().select_related("uploaded_by", "issue__gazette").order_by("-created_at")
+        return (
+            ImportRecord.objects.without_data().select_related("uploaded_by", "issue__gazette").order_by("-created_at")
+        )
