@@ -180,7 +180,6 @@ def test_the_api_401_names_the_login_url_to_come_back_to(client):
 
 def test_messages_a_web_user_reads_name_no_command_line_flags(settings, monkeypatch):
     import search.indexing
-
     from gazette.services import gazette_file_import
 
     monkeypatch.setattr(search.indexing, "documents_index", lambda **kwargs: 1 / 0)
