@@ -155,6 +155,8 @@ def import_jobs_recover(*, records=None) -> int:
     records: a queryset to look at (a batch on its progress page); all unfinished records by default.
     """
     changed = import_records_interrupted_close()
+    if changed:
+        _jobs_of_closed_imports_died()
     waiting = (
         (records if records is not None else ImportRecord.objects.all())
         .filter(
@@ -175,7 +177,12 @@ def import_jobs_recover(*, records=None) -> int:
         job = jobs.get(job_id)
         if job is not None and job.status == TaskResultStatus.READY:
             continue  # waiting in the queue
-        if job is not None and job.status == TaskResultStatus.RUNNING and job.started_at > timezone.now() - CLAIM_GRACE:
+        if (
+            status != ImportRecord.Status.INDEXING  # set by a job holding the lock: the lock tells
+            and job is not None
+            and job.status == TaskResultStatus.RUNNING
+            and job.started_at > timezone.now() - CLAIM_GRACE
+        ):
             continue  # just claimed; its worker is about to lock the record
         with import_record_lock(pk, wait=False) as held:
             if held:
@@ -213,6 +220,18 @@ def _recover(*, pk: int, status: str, job: DBTaskResult | None, attempts: int) -
 
 class WorkerDied(Exception):
     """Put on a job row left RUNNING by a worker that was killed."""
+
+
+def _jobs_of_closed_imports_died() -> None:
+    """Mark failed the job rows of the imports import_records_interrupted_close just closed."""
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, task_path=record_import.module_path)
+    closed = set(
+        ImportRecord.objects.filter(
+            status=ImportRecord.Status.FAILED, job_id__in=[str(pk) for pk in running.values_list("pk", flat=True)]
+        ).values_list("job_id", flat=True)
+    )
+    for job in running.filter(pk__in=closed):
+        _job_died(job)
 
 
 def _job_died(job: DBTaskResult) -> None:
