@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import FIXTURES
 from tests.factories import StaffFactory
+from tests.gazette.worker import jobs_run
 
 pytestmark = pytest.mark.browser
 
@@ -38,9 +39,16 @@ def test_upload_previews_then_confirm_imports_and_shows_the_documents(new_page, 
 
     page.get_by_role("button", name="确认导入").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("导入结果")
-    expect(page.locator(".success")).to_contain_text("新建 13 篇，关联已有 0 篇")
-    created = page.locator(".result ol > li")
+    expect(page.get_by_role("heading", level=1)).to_have_text("导入进度")
+    status = page.locator('[data-field="status"]')
+    expect(status).to_have_text("等待处理")
+    jobs_run()  # what the worker beside the web server does
+    # The page follows without a reload: its script polls the JSON twin.
+    expect(status).to_have_text("已导入")
+    expect(page.locator('[data-field="documents_created"]')).to_have_text("13")
+    expect(page.locator('[data-field="tasks_created"]')).to_have_text("71")
+    expect(page.locator("#import-progress-summary")).to_have_text("共 1 个文件：已完成 1 个，处理中 0 个，失败 0 个。")
+    created = page.locator("ol.created > li")
     expect(created).to_have_count(13)
     created.get_by_role("link", name=re.compile("加快发展冷链物流")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("加快发展冷链物流")
@@ -48,6 +56,22 @@ def test_upload_previews_then_confirm_imports_and_shows_the_documents(new_page, 
 
     page.goto("/search/?q=冷链物流")
     expect(page.locator(".hits > .hit").first.locator(".hit-title")).to_contain_text("加快发展冷链物流")
+
+
+def test_without_javascript_the_progress_page_is_brought_up_to_date_by_its_refresh_link(new_page, editor):
+    (fixture,) = FIXTURES.glob("001_*.txt")
+    page = new_page(user=editor, javascript=False)
+    page.goto("/import/")
+    page.get_by_label("公报文件").set_input_files(str(fixture))
+    page.get_by_role("button", name="上传并预览").click()
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator('[data-field="status"]')).to_have_text("等待处理")
+
+    jobs_run()
+    page.get_by_role("link", name="刷新").click()
+
+    expect(page.locator('[data-field="status"]')).to_have_text("已导入")
+    expect(page.locator("ol.created > li")).to_have_count(9)
 
 
 def test_uploading_the_same_file_again_changes_nothing(new_page, editor):
@@ -59,5 +83,8 @@ def test_uploading_the_same_file_again_changes_nothing(new_page, editor):
         page.get_by_label("公报文件").set_input_files(str(fixture))
         page.get_by_role("button", name="上传并预览").click()
         page.get_by_role("button", name="确认导入").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("导入进度")
+        jobs_run()
 
-    expect(page.locator(".notice")).to_have_text("未变更：此文件已导入过。")
+    expect(page.locator('[data-field="status"]')).to_have_text("未变更（重复文件）")
+    expect(page.locator('[data-field="result"]')).to_contain_text("此文件已于")
