@@ -9,8 +9,11 @@ preload_app = True
 # Three workers suit two cores.
 workers = 3
 bind = "127.0.0.1:8000"
-# An upload of a large gazette is imported in its request; the index waits for its lock.
-timeout = 120
+# Imports run in the job worker (scripts/serve starts it beside gunicorn), never in a
+# request; a request that takes this long is stuck, and its worker is replaced.
+timeout = 60
 # Workers are replaced now and then so memory cannot creep; preloading makes that cheap.
 max_requests = 2000
 max_requests_jitter = 200
+# One line per request on stdout, beside the application's log (config/settings/base.py LOGGING).
+accesslog = "-"

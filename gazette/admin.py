@@ -87,7 +87,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "documents_created",
         "documents_linked",
     ]
-    list_filter = ["status"]
+    list_filter = ["status", "created_at"]
     list_select_related = ["uploaded_by"]
     search_fields = ["file_name", "sha256", "error"]
     fields = [
@@ -96,10 +96,17 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "sha256",
         "status",
         "uploaded_by",
+        "gazette_name",
+        "year",
+        "batch",
+        "job_id",
         "created_at",
         "finished_at",
+        "indexed_at",
+        "index_attempts",
         "documents_created",
         "documents_linked",
+        "tasks_created",
         "error",
         "message_list",
     ]
