@@ -1,8 +1,10 @@
-"""Whoosh analyzers for Chinese gazette text: jieba words, CJK bigrams and exact 文号.
+"""Analysing Chinese gazette text, the same for every engine: jieba words, CJK bigrams.
 
-Every analyzer folds full-width ASCII to half-width and lowercases Latin letters one
-character for one character, so token offsets point into the original text (the snippet
-builder relies on that).
+Text is folded (full-width ASCII to half-width, Latin letters lowercased) one character
+for one character, so token offsets point into the original text (the snippet builder
+relies on that). The engines index what these functions return (the Whoosh engine through
+its tokenizers, OpenSearch as whitespace-separated tokens), and search.query builds
+queries from them, so both engines match the same tokens.
 
 jieba runs in precise mode without HMM, at index and at query time alike: HMM guesses new
 words from context, so the same word could split differently in a query and in a
@@ -10,8 +12,6 @@ document. One jieba tokenizer is loaded per process, from the cache file in
 settings.GONGBAO_JIEBA_CACHE, with the user dictionary kept beside the index (see
 search.indexing); when that file changes, the tokenizer is reloaded, or extended when words
 were only added.
-
-The analyzer classes hold no state, so Whoosh can pickle them into the index schema.
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ import logging
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
 from django.conf import settings
-from whoosh.analysis import Token, Tokenizer
+
+from .engines import index_dir
 
 logger = logging.getLogger(__name__)
 
@@ -151,8 +152,8 @@ _dictionary_stat: tuple | None = None
 
 def dictionary_path() -> Path:
     """The user dictionary file the current index was built with: a sibling of the index folder."""
-    # On Elasticsearch (no PATH) the file still sits beside GONGBAO_INDEX_DIR, for snippets.
-    index_path = Path(settings.HAYSTACK_CONNECTIONS["default"].get("PATH") or settings.GONGBAO_INDEX_DIR)
+    # On OpenSearch too: the web process segments queries and snippets with it.
+    index_path = index_dir()
     return index_path.with_name(index_path.name + ".dictionary.txt")
 
 
@@ -303,140 +304,3 @@ def bigram_query_tokens(text: str) -> list[str]:
             # A one-character run, a Latin word, or a run's last character that links to what follows.
             tokens.append(single)
     return tokens
-
-
-# --- whoosh tokenizers ----------------------------------------------------------------------
-
-
-class _Base(Tokenizer):
-    def __eq__(self, other):
-        return other.__class__ is self.__class__
-
-    def __hash__(self):
-        return hash(self.__class__.__name__)
-
-    def _whole(self, value: str, positions, chars, start_pos, start_char, keeporiginal, **kwargs):
-        token = Token(positions, chars, removestops=False, **kwargs)
-        token.original = token.text = fold(value)
-        token.boost = 1.0
-        token.stopped = False
-        if positions:
-            token.pos = start_pos
-        if chars:
-            token.startchar = start_char
-            token.endchar = start_char + len(value)
-        return token
-
-
-class JiebaTokenizer(_Base):
-    """jieba words (precise mode, no HMM) at consecutive positions; punctuation and spaces dropped."""
-
-    def term_positions(self, value: str) -> dict[str, list[int]]:
-        """The positions of each term this tokenizer yields for value (search.backends.TermPositions)."""
-        return jieba_positions(value)
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ) -> Iterator[Token]:
-        if not tokenize:
-            yield self._whole(value, positions, chars, start_pos, start_char, keeporiginal, mode=mode, **kwargs)
-            return
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (word, start, end) in enumerate(jieba_words(value), start=start_pos):
-            token.text = word
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = word
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-
-class BigramTokenizer(_Base):
-    """Each Chinese character and each pair of neighbours at the same position; Latin words whole.
-
-    Any run of two or more characters in the text is then a phrase of bigrams, however
-    jieba would have split it.
-    """
-
-    def term_positions(self, value: str) -> dict[str, list[int]]:
-        """The positions of each term this tokenizer yields for value (search.backends.TermPositions)."""
-        return bigram_positions(value)
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ) -> Iterator[Token]:
-        if not tokenize:
-            yield self._whole(value, positions, chars, start_pos, start_char, keeporiginal, mode=mode, **kwargs)
-            return
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (single, bigram, start) in enumerate(bigram_units(value), start=start_pos):
-            for text in (single, bigram) if bigram else (single,):
-                token.text = text
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = text
-                if positions:
-                    token.pos = pos
-                if chars:
-                    token.startchar = start_char + start
-                    token.endchar = start_char + start + len(text)
-                yield token
-
-
-class DocNumberTokenizer(_Base):
-    """The whole value as one token: the canonical 文号 (贺政办发〔2018〕139号), or nothing."""
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ) -> Iterator[Token]:
-        value = "".join(fold(value).split())
-        if value:
-            yield self._whole(value, positions, chars, start_pos, start_char, keeporiginal, mode=mode, **kwargs)
-
-
-def jieba_analyzer() -> JiebaTokenizer:
-    return JiebaTokenizer()
-
-
-def bigram_analyzer() -> BigramTokenizer:
-    return BigramTokenizer()
-
-
-def doc_number_analyzer() -> DocNumberTokenizer:
-    return DocNumberTokenizer()

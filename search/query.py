@@ -6,9 +6,10 @@ The query language is small and never fails: words separated by spaces must all 
 (field:syntax, *, stray quotes) is plain text; symbols are ignored.
 
 Each word matches where jieba finds it (ranked higher) or where its characters follow
-each other in the CJK-bigram fields (recall independent of jieba). Hits come from Whoosh
-(or, when the settings choose it, from Elasticsearch: search.elasticsearch builds the same
-clauses as a query body) with their scores. One database query then reads the facet values
+each other in the CJK-bigram fields (recall independent of jieba). The query becomes a
+tree of clauses (search.engines.base) with the tokens already analysed and the boosts
+below; the engine the settings choose (search.engines.engine()) returns the matching
+document ids with their scores. One database query then reads the facet values
 (gazette, year, issuer, …, date) of the matched documents; filters, facet counts and date
 order are worked out from those rows, so they always agree with what the pages show.
 """
@@ -17,9 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-from array import array
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -28,13 +27,14 @@ from typing import NamedTuple
 from django.db.models import Exists, F, IntegerField, Lookup, OuterRef
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.lookups import In
-from whoosh import query as wq
 
-from .analyzers import bigram_query_tokens, jieba_words
-from .elasticsearch import query_body, uses_elasticsearch
-from .elasticsearch import ranked_document_ids as elasticsearch_ranked_ids
-from .indexing import backend, whoosh_searcher
-from .postings import scored_matches
+from gazette.importer import normalise_doc_number
+from gazette.importer.text import DOC_NUMBER
+from gazette.models import Document, Gazette
+from policies.models import Task
+
+from .analyzers import bigram_query_tokens, fold, jieba_words
+from .engines import AllOf, AnyOf, Clause, Excluding, Sequence, engine
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -121,9 +121,6 @@ class SearchOutcome:
 
 def parse_query(raw: str) -> ParsedQuery:
     """Read a reader's query; never raises, whatever the text."""
-    from gazette.importer import normalise_doc_number
-    from gazette.importer.text import DOC_NUMBER
-
     parsed = ParsedQuery()
     text = (raw or "").translate(QUOTES).translate(WIDTH).strip()
     if len(text) > MAX_QUERY_CHARS:
@@ -179,16 +176,14 @@ def _inside_quotes(text: str, position: int) -> bool:
     return text[:position].count('"') % 2 == 1
 
 
-# --- whoosh queries -----------------------------------------------------------------------
+# --- clauses for the engine ------------------------------------------------------------------
 
 
-def _sequence(fieldname: str, tokens: list[str], boost: float) -> wq.Query:
-    if len(tokens) == 1:
-        return wq.Term(fieldname, tokens[0], boost=boost)
-    return wq.Phrase(fieldname, tokens, boost=boost)
+def _sequence(field: str, tokens: list[str], boost: float) -> Sequence:
+    return Sequence(field, tuple(tokens), boost)
 
 
-def term_query(term: Term) -> wq.Query:
+def term_clause(term: Term) -> Clause:
     """Where a term matches: jieba words in title and text, or its characters in sequence."""
     bigrams = bigram_query_tokens(term.text)
     words = [word for word, _, _ in jieba_words(term.text)]
@@ -204,69 +199,32 @@ def term_query(term: Term) -> wq.Query:
     content = [word for word in words if len(word) > 1]
     if not term.phrase and len(content) > 1:
         # The words of 养老服务监管 apart from each other (养老服务综合监管) still count, lower.
-        clauses.append(wq.And([wq.Term("text", word) for word in content], boost=BOOST_TEXT_LOOSE))
-    return wq.Or(clauses)
+        clauses.append(AllOf(tuple(Sequence("text", (word,)) for word in content), boost=BOOST_TEXT_LOOSE))
+    return AnyOf(tuple(clauses))
 
 
-def doc_number_query(canonical_numbers: list[str]) -> wq.Query:
+def doc_number_clause(canonical_numbers: list[str]) -> Clause:
     """The document with this 文号 (any written variant), then documents that cite it."""
-    clauses: list[wq.Query] = []
+    clauses: list[Clause] = []
     for number in canonical_numbers:
-        clauses.append(wq.Term("doc_number", number, boost=BOOST_DOC_NUMBER))
+        # Folded and without spaces, as the engines index the 文号.
+        clauses.append(Sequence("doc_number", ("".join(fold(number).split()),), BOOST_DOC_NUMBER))
         clauses.append(_sequence("text_bigram", bigram_query_tokens(number), BOOST_TEXT_BIGRAMS))
-    return wq.Or(clauses)
+    return AnyOf(tuple(clauses))
 
 
-def whoosh_query(parsed: ParsedQuery) -> wq.Query | None:
-    """The Whoosh query for a parsed query, or None when nothing positive is asked."""
-    required: list[wq.Query] = [wq.Or([term_query(term) for term in group]) for group in parsed.groups]
+def search_clause(parsed: ParsedQuery) -> Clause | None:
+    """The clause tree the engine runs for a parsed query, or None when nothing positive is asked."""
+    required: list[Clause] = [AnyOf(tuple(term_clause(term) for term in group)) for group in parsed.groups]
     if parsed.doc_numbers:
-        required.append(doc_number_query(parsed.doc_numbers))
+        required.append(doc_number_clause(parsed.doc_numbers))
     if not required:
         return None
-    positive = required[0] if len(required) == 1 else wq.And(required)
+    positive = required[0] if len(required) == 1 else AllOf(tuple(required))
     if parsed.excluded:
-        excluded = wq.Or([_sequence("text_bigram", bigram_query_tokens(t.text), 1.0) for t in parsed.excluded])
-        return wq.AndNot(positive, excluded)
+        excluded = AnyOf(tuple(_sequence("text_bigram", bigram_query_tokens(t.text), 1.0) for t in parsed.excluded))
+        return Excluding(positive, excluded)
     return positive
-
-
-def ranked_document_ids(query: wq.Query) -> list[tuple[int, float]]:
-    """(document pk, score) for every match, best first.
-
-    The last few searches are remembered for the index generation they ran on: the next
-    page, or a facet chosen, runs the same query again (filters apply in the database).
-    """
-    searcher = whoosh_searcher()
-    reader = searcher.reader()
-    if not reader.doc_count() or not reader.has_column("document_pk"):
-        return []
-    key = (backend().path, reader.generation(), repr(query))
-    with _recent_lock:
-        if key in _recent:
-            _recent.move_to_end(key)
-            pks, scores = _recent[key]
-            return list(zip(pks, scores, strict=True))
-    column = reader.column_reader("document_pk")
-    ranked = []
-    for docnum, score in scored_matches(searcher, query).items():
-        value = column[docnum]
-        if value:
-            ranked.append((int(value), score))
-    ranked.sort(key=lambda item: -item[1])
-    with _recent_lock:
-        # Two flat arrays: 16 bytes a match, where a tuple of boxed numbers takes about 100.
-        _recent[key] = (array("q", (pk for pk, _ in ranked)), array("d", (score for _, score in ranked)))
-        while len(_recent) > RECENT_SEARCHES:
-            _recent.popitem(last=False)
-    return ranked
-
-
-# Searches remembered per process: at most 16 × 16 bytes per matched document (26 MB if each
-# of them matched all of 100,000 documents).
-RECENT_SEARCHES = 16
-_recent: OrderedDict[tuple, tuple[array, array]] = OrderedDict()
-_recent_lock = threading.Lock()
 
 
 # --- database: filters, facets and order --------------------------------------------------
@@ -282,8 +240,7 @@ def documents_search(*, q: str = "", filters: Filters | None = None, sort: str =
     filters = filters or Filters()
     parsed = parse_query(q)
     notices = list(parsed.notices)
-    elasticsearch = uses_elasticsearch()
-    query = query_body(parsed) if elasticsearch else whoosh_query(parsed)
+    query = search_clause(parsed)
     if query is None and not filters.any:
         if (q or "").strip() and parsed.excluded:
             notices.append("只有排除词无法检索，请至少输入一个要查找的词。")
@@ -293,9 +250,13 @@ def documents_search(*, q: str = "", filters: Filters | None = None, sort: str =
     if query is None:
         rows = _facet_rows(None)
     else:
-        ranked = elasticsearch_ranked_ids(parsed) if elasticsearch else ranked_document_ids(query)
-        scores = dict(ranked)
+        ranking = engine().ranked_ids(query)
+        scores = dict(ranking.hits)
         rows = _facet_rows(list(scores)) if scores else []
+        if ranking.total > len(ranking.hits):
+            notices.append(
+                f"找到 {ranking.total} 篇，只列出相关度最高的 {len(ranking.hits)} 篇：请再加一个词或用筛选缩小范围。"
+            )
     matched, failing_one = _apply_filters(rows, filters)
     facets = _facets(matched, failing_one, filters)
     if query is None or sort == "date":
@@ -324,7 +285,7 @@ class FacetRow(NamedTuple):
     has_tasks: bool
 
 
-class AnyOf(Lookup):
+class InArray(Lookup):
     """`pk = ANY(%s)`: the matched ids as one array parameter, not one placeholder per id."""
 
     lookup_name = "any_of"
@@ -341,10 +302,7 @@ class AnyOf(Lookup):
 
 def _facet_rows(ids: list[int] | None) -> list[FacetRow]:
     """The facet values of these documents (of all documents for None), in one query."""
-    from gazette.models import Document
-    from policies.models import Task
-
-    documents = Document.objects.all() if ids is None else Document.objects.filter(AnyOf(F("pk"), ids))
+    documents = Document.objects.all() if ids is None else Document.objects.filter(InArray(F("pk"), ids))
     values = documents.annotate(
         year=Coalesce(ExtractYear("date"), "issue__year", output_field=IntegerField()),
         has_tasks=Exists(Task.objects.filter(document=OuterRef("pk"))),
@@ -406,8 +364,6 @@ def _facets(matched: list[FacetRow], failing_one: dict[str, list[FacetRow]], fil
 
     A facet counts the documents that pass every filter, and those that fail only its own.
     """
-    from gazette.models import Gazette
-
     kinds = dict(Gazette.Kind.choices)
     facets: dict[str, list[dict]] = {}
     for name in FACETS:

@@ -178,31 +178,28 @@ LOGGING = {
 GONGBAO_INDEX_LOCK_TIMEOUT = int(ENV.get("GONGBAO_INDEX_LOCK_TIMEOUT", "600"))
 
 # --- scale-out ---
-# One machine: Whoosh in GONGBAO_INDEX_DIR, through haystack's backend with a lean schema
-# (search.backends). Beyond one machine: PostgreSQL (DATABASE_URL) and an Elasticsearch 7 /
-# OpenSearch cluster, chosen here alone: GONGBAO_SEARCH_ENGINE=elasticsearch and
-# GONGBAO_ELASTICSEARCH_URL=https://user:pass@es.example:9200 (docs/scale-out.md).
+# One machine: the Whoosh engine, index files in GONGBAO_INDEX_DIR. A province: PostgreSQL
+# (DATABASE_URL) and an OpenSearch cluster, chosen here alone: GONGBAO_SEARCH_ENGINE=opensearch
+# and GONGBAO_OPENSEARCH_URL=https://user:pass@search.internal:9200 (docs/scale-out.md).
+# search.engines.engine() reads these; haystack's commands reach the same engine.
 GONGBAO_SEARCH_ENGINE = ENV.get("GONGBAO_SEARCH_ENGINE", "whoosh")
-if GONGBAO_SEARCH_ENGINE == "whoosh":
-    HAYSTACK_CONNECTIONS = {
-        "default": {"ENGINE": "search.backends.LeanWhooshEngine", "PATH": str(GONGBAO_INDEX_DIR)},
-    }
-elif GONGBAO_SEARCH_ENGINE == "elasticsearch":
-    HAYSTACK_CONNECTIONS = {
-        "default": {
-            "ENGINE": "search.elasticsearch.ChineseElasticsearch7Engine",
-            "URL": ENV.get("GONGBAO_ELASTICSEARCH_URL", "http://127.0.0.1:9200/"),
-            "INDEX_NAME": ENV.get("GONGBAO_ELASTICSEARCH_INDEX", "gongbao"),
-            "TIMEOUT": int(ENV.get("GONGBAO_ELASTICSEARCH_TIMEOUT", "10")),
-            # ik: the IK plugin (ik_max_word / ik_smart) with the user dictionary; cjk: the
-            # built-in CJK bigram analyzer, no plugin needed.
-            "CHINESE_ANALYZER": ENV.get("GONGBAO_ELASTICSEARCH_ANALYZER", "cjk"),
-        },
-    }
-else:
+if GONGBAO_SEARCH_ENGINE not in ("whoosh", "opensearch"):
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured(f"GONGBAO_SEARCH_ENGINE must be whoosh or elasticsearch, not {GONGBAO_SEARCH_ENGINE!r}.")
+    raise ImproperlyConfigured(f"GONGBAO_SEARCH_ENGINE must be whoosh or opensearch, not {GONGBAO_SEARCH_ENGINE!r}.")
+GONGBAO_OPENSEARCH_URL = ENV.get("GONGBAO_OPENSEARCH_URL", "http://127.0.0.1:9200")
+# An alias: a rebuild fills a new index behind it and switches it over.
+GONGBAO_OPENSEARCH_INDEX = ENV.get("GONGBAO_OPENSEARCH_INDEX", "gongbao")
+# Taken when an index is created (a rebuild); replicas can be changed on a live index.
+GONGBAO_OPENSEARCH_SHARDS = int(ENV.get("GONGBAO_OPENSEARCH_SHARDS", "1"))
+GONGBAO_OPENSEARCH_REPLICAS = int(ENV.get("GONGBAO_OPENSEARCH_REPLICAS", "0"))
+GONGBAO_OPENSEARCH_TIMEOUT = int(ENV.get("GONGBAO_OPENSEARCH_TIMEOUT", "10"))
+# At most this many ranked hits per search (facets count these); the page says when there are more.
+GONGBAO_OPENSEARCH_MAX_HITS = int(ENV.get("GONGBAO_OPENSEARCH_MAX_HITS", "10000"))
+# PATH: the Whoosh index folder; the jieba dictionary sits beside it on either engine.
+HAYSTACK_CONNECTIONS = {
+    "default": {"ENGINE": "search.engines.haystack.EngineSearchEngine", "PATH": str(GONGBAO_INDEX_DIR)},
+}
 
 # --- jobs ---
 # Imports and indexing run as background jobs (gazette.tasks) kept in this database and run

@@ -23,10 +23,12 @@ SECRET_KEY = "test-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each test session gets its own index; conftest points tests at a per-test temp dir.
 GONGBAO_INDEX_DIR = __import__("pathlib").Path(tempfile.mkdtemp(prefix="gongbao-index-"))
-# Whoosh with the project's lean schema, as in base.py, whatever GONGBAO_SEARCH_ENGINE says.
+# Whoosh, whatever GONGBAO_SEARCH_ENGINE says: tests/search runs its tests on OpenSearch too,
+# each with an index of its own (tests/search/conftest.py).
+GONGBAO_SEARCH_ENGINE = "whoosh"
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "search.backends.LeanWhooshEngine",
+        "ENGINE": "search.engines.haystack.EngineSearchEngine",
         "PATH": str(GONGBAO_INDEX_DIR),
     },
 }

@@ -199,27 +199,6 @@ def test_characters_out_of_order_or_across_punctuation_do_not_match_a_phrase(ind
     assert search_ids('"冷链物流"') == [together.pk]
 
 
-def test_scores_are_whooshs_own(index_documents):
-    from whoosh import query as wq
-
-    from search.indexing import whoosh_searcher
-    from search.postings import scored_matches
-    from search.query import whoosh_query
-
-    DocumentFactory(title="冷链物流实施方案", body="发展冷链物流，冷链物流园区，保障食品安全。")
-    DocumentFactory(title="关于货物流通的通知", body="促进货物流通，物流园区建设。")
-    DocumentFactory(body="养老服务综合监管，养老服务监管制度。")
-    DocumentFactory(body="地方志编修，档案资料。")
-    index_documents()
-
-    searcher = whoosh_searcher()
-    for q in ["冷链物流", "物流 园区", "养老服务监管", '"冷链物流园区"', "地方志 OR 档案", "物流"]:
-        query = whoosh_query(parse_query(q))
-        expected = dict(searcher.search(query, limit=None, terms=False).items())
-        assert scored_matches(searcher, query) == pytest.approx(expected, rel=1e-12), q
-    assert scored_matches(searcher, wq.NullQuery) == {}
-
-
 def test_a_document_indexed_again_is_found_by_its_new_text_only(index_documents):
     document = DocumentFactory(body="发展冷链物流。")
     DocumentFactory(body="别的方案。")
@@ -315,20 +294,3 @@ def test_a_repeated_search_sees_documents_indexed_since(index_documents):
     index_documents()
 
     assert set(search_ids("冷链物流")) == {first.pk, second.pk}
-
-
-def test_a_remembered_search_gives_the_ranking_it_gave_the_first_time(index_documents):
-    from search.query import ranked_document_ids, whoosh_query
-
-    DocumentFactory(body="冷链物流。冷链物流体系。")
-    DocumentFactory(body="发展冷链物流。")
-    DocumentFactory(title="冷链物流发展规划", body="规划全文。")
-    index_documents()
-    query = whoosh_query(parse_query("冷链物流"))
-
-    first = ranked_document_ids(query)
-    again = ranked_document_ids(query)
-
-    assert len(first) == 3
-    assert again == first
-    assert [score for _, score in first] == sorted((score for _, score in first), reverse=True)

@@ -1,7 +1,8 @@
-"""The scale-out switch: settings alone choose Whoosh or Elasticsearch, with Chinese analysis.
+"""The scale-out switch: settings alone choose Whoosh or OpenSearch, and both analyse alike.
 
-No cluster runs here: these tests read the settings, the analysis settings and mapping the
-ES7 backend would send, and the query body it would run, without connecting.
+The search behaviour itself runs on both engines in the other test modules
+(tests/search/conftest.py); these tests read the settings, the request bodies the
+OpenSearch engine sends, and, on the live node, how the node analyses what it is sent.
 """
 
 import importlib.util
@@ -9,28 +10,18 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import override_settings
-from haystack import connections
-from haystack.exceptions import MissingDependency
-from haystack.utils.loading import ConnectionHandler
 
-from search import elasticsearch as es
-from search.query import documents_search, parse_query
+from search.analyzers import bigram_positions, jieba_positions
+from search.engines import IndexDocument, Ranking, engine
+from search.engines import opensearch as os_engine
+from search.query import documents_search, parse_query, search_clause
 from tests.factories import DocumentFactory
 
 BASE_SETTINGS = Path(__file__).resolve().parents[2] / "config" / "settings" / "base.py"
-ES_CONNECTION = {
-    "default": {
-        "ENGINE": "search.elasticsearch.ChineseElasticsearch7Engine",
-        "URL": "http://es.example:9200/",
-        "INDEX_NAME": "gongbao",
-        "CHINESE_ANALYZER": "cjk",
-    }
-}
 
 
 def load_base_settings(monkeypatch, **env):
-    for name in ("GONGBAO_SEARCH_ENGINE", "GONGBAO_ELASTICSEARCH_URL", "GONGBAO_ELASTICSEARCH_ANALYZER"):
+    for name in ("GONGBAO_SEARCH_ENGINE", "GONGBAO_OPENSEARCH_URL", "GONGBAO_OPENSEARCH_INDEX"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -40,121 +31,177 @@ def load_base_settings(monkeypatch, **env):
     return module
 
 
-def test_whoosh_with_the_lean_schema_is_the_default(monkeypatch):
+def test_whoosh_is_the_default_with_its_index_in_the_index_dir(monkeypatch):
     settings = load_base_settings(monkeypatch)
 
+    assert settings.GONGBAO_SEARCH_ENGINE == "whoosh"
     default = settings.HAYSTACK_CONNECTIONS["default"]
-    assert default["ENGINE"] == "search.backends.LeanWhooshEngine"
+    assert default["ENGINE"] == "search.engines.haystack.EngineSearchEngine"
     assert default["PATH"] == str(settings.GONGBAO_INDEX_DIR)
 
 
-def test_the_environment_switches_the_index_to_elasticsearch(monkeypatch):
+def test_the_environment_switches_the_index_to_opensearch(monkeypatch):
     settings = load_base_settings(
         monkeypatch,
-        GONGBAO_SEARCH_ENGINE="elasticsearch",
-        GONGBAO_ELASTICSEARCH_URL="https://search.internal:9200/",
-        GONGBAO_ELASTICSEARCH_ANALYZER="ik",
+        GONGBAO_SEARCH_ENGINE="opensearch",
+        GONGBAO_OPENSEARCH_URL="https://gongbao:secret@search.internal:9200",
+        GONGBAO_OPENSEARCH_INDEX="guangxi",
     )
 
-    default = settings.HAYSTACK_CONNECTIONS["default"]
-    assert default["ENGINE"] == "search.elasticsearch.ChineseElasticsearch7Engine"
-    assert default["URL"] == "https://search.internal:9200/"
-    assert default["INDEX_NAME"] == "gongbao"
-    assert default["CHINESE_ANALYZER"] == "ik"
-    assert "PATH" not in default
+    assert settings.GONGBAO_SEARCH_ENGINE == "opensearch"
+    assert settings.GONGBAO_OPENSEARCH_URL == "https://gongbao:secret@search.internal:9200"
+    assert settings.GONGBAO_OPENSEARCH_INDEX == "guangxi"
+    # haystack's commands go through the same engine.
+    assert settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"] == "search.engines.haystack.EngineSearchEngine"
 
 
-def test_an_unknown_engine_stops_the_start(monkeypatch):
-    with pytest.raises(ImproperlyConfigured, match="whoosh or elasticsearch"):
-        load_base_settings(monkeypatch, GONGBAO_SEARCH_ENGINE="solr")
+def test_opensearch_defaults_to_the_local_node(monkeypatch):
+    settings = load_base_settings(monkeypatch, GONGBAO_SEARCH_ENGINE="opensearch")
+
+    assert settings.GONGBAO_OPENSEARCH_URL == "http://127.0.0.1:9200"
+    assert settings.GONGBAO_OPENSEARCH_INDEX == "gongbao"
 
 
-def test_the_elasticsearch_engine_is_haystacks_es7_backend():
-    handler = ConnectionHandler(ES_CONNECTION)
-    try:
-        import elasticsearch  # noqa: F401
-    except ImportError:
-        # Without the client, loading the engine reaches haystack's ES7 backend and stops there.
-        with pytest.raises(MissingDependency, match="elasticsearch"):
-            handler["default"].get_backend()
-        return
-    backend = handler["default"].get_backend()
-    assert backend.index_name == "gongbao"
-    assert backend.DEFAULT_SETTINGS == es.analysis_settings("cjk")
+@pytest.mark.parametrize("name", ["solr", "elasticsearch"])
+def test_an_unknown_engine_stops_the_start(monkeypatch, name):
+    with pytest.raises(ImproperlyConfigured, match="whoosh or opensearch"):
+        load_base_settings(monkeypatch, GONGBAO_SEARCH_ENGINE=name)
 
 
-def test_the_mapping_gives_each_field_the_analyzer_of_its_whoosh_twin():
-    fields = connections["default"].get_unified_index().all_searchfields()
+def test_engine_follows_the_settings(settings):
+    settings.GONGBAO_SEARCH_ENGINE = "opensearch"
+    settings.GONGBAO_OPENSEARCH_URL = "https://gongbao:secret@search.internal:9200"
+    settings.GONGBAO_OPENSEARCH_INDEX = "guangxi"
+    chosen = engine()
+    assert chosen.name == "opensearch" and chosen.alias == "guangxi"
+    assert engine() is chosen
 
-    mapping = es.field_mappings(fields, {"date": {"type": "date"}})
-
-    assert mapping["text"] == {"type": "text", "analyzer": es.WORDS, "search_analyzer": es.WORDS_SEARCH}
-    assert mapping["title"]["analyzer"] == es.WORDS
-    assert mapping["text_bigram"] == {"type": "text", "analyzer": es.BIGRAMS}
-    assert mapping["title_bigram"]["analyzer"] == es.BIGRAMS
-    assert mapping["doc_number"] == {"type": "keyword", "normalizer": es.DOC_NUMBER}
-    assert mapping["document_pk"]["type"] == "keyword"
-    assert mapping["date"] == {"type": "date"}
-
-
-@pytest.mark.parametrize("chinese", ["cjk", "ik"])
-def test_every_analyzer_the_mapping_names_is_defined(chinese):
-    fields = connections["default"].get_unified_index().all_searchfields()
-    analysis = es.analysis_settings(chinese)["settings"]["analysis"]
-
-    for spec in es.field_mappings(fields).values():
-        for key in ("analyzer", "search_analyzer"):
-            if key in spec:
-                assert spec[key] in analysis["analyzer"]
-        if "normalizer" in spec:
-            assert spec["normalizer"] in analysis["normalizer"]
-    assert analysis["filter"]["gongbao_cjk_bigram"] == {"type": "cjk_bigram", "output_unigrams": True}
+    settings.GONGBAO_SEARCH_ENGINE = "whoosh"
+    assert engine().name == "whoosh"
+    settings.GONGBAO_SEARCH_ENGINE = "solr"
+    with pytest.raises(ImproperlyConfigured):
+        engine()
 
 
-def test_ik_indexes_with_max_word_and_queries_with_smart():
-    analyzers = es.analysis_settings("ik")["settings"]["analysis"]["analyzer"]
+def test_an_unreachable_cluster_is_reported_without_its_password(settings):
+    from search.engines import EngineUnavailable
 
-    assert analyzers[es.WORDS]["tokenizer"] == "ik_max_word"
-    assert analyzers[es.WORDS_SEARCH]["tokenizer"] == "ik_smart"
-    with pytest.raises(ValueError):
-        es.analysis_settings("smartcn")
+    settings.GONGBAO_SEARCH_ENGINE = "opensearch"
+    settings.GONGBAO_OPENSEARCH_URL = "http://gongbao:secret@127.0.0.1:9"
+    settings.GONGBAO_OPENSEARCH_TIMEOUT = 1
 
-
-def test_the_query_body_mirrors_the_whoosh_query():
-    body = es.query_body(parse_query('冷链物流 "一照多址" -海南'))
-
-    must = body["query"]["bool"]["must"]
-    assert len(must) == 2
-    fields = {next(iter(c["match_phrase"])) for c in must[0]["bool"]["should"] if "match_phrase" in c}
-    assert fields == {"title", "text", "title_bigram", "text_bigram"}
-    assert not any("match" in c for c in must[1]["bool"]["should"])  # a quoted phrase: no loose words
-    assert body["query"]["bool"]["must_not"] == [{"match_phrase": {"text_bigram": "海南"}}]
-    assert body["docvalue_fields"] == ["document_pk"]
+    assert not engine().healthy()
+    with pytest.raises(EngineUnavailable, match="did not answer") as raised:
+        engine().indexed_ids()
+    assert "secret" not in str(raised.value) and "gongbao:***@127.0.0.1:9" in str(raised.value)
 
 
-def test_a_doc_number_query_asks_for_the_keyword_first():
-    body = es.query_body(parse_query("贺政办发[2018]139号"))
+# --- what the OpenSearch engine sends -------------------------------------------------------------
 
-    numbers = body["query"]["bool"]["must"][0]["bool"]["should"]
+
+def test_a_document_is_sent_as_jieba_words_runs_and_a_folded_doc_number():
+    source = os_engine.document_source(
+        IndexDocument(
+            pk=7,
+            title="关于发展冷链物流的通知",
+            text="2018年ＡＢＣ冷链物流，一照多址。",
+            doc_number="贺政办发〔2018〕146号",
+        )
+    )
+
+    assert source["title"] == "关于 发展 冷链物流 的 通知"
+    assert source["text"].split() == ["2018", "年", "abc", "冷链物流", "一照多址"]
+    assert source["text_bigram"] == "2018 年 abc 冷链物流 一照多址"
+    assert source["doc_number"] == "贺政办发〔2018〕146号"
+
+
+def test_the_query_body_mirrors_the_clause_tree():
+    body = os_engine.query_body(search_clause(parse_query('冷链物流 "一照多址" -海南 地方志 OR 档案')))
+
+    must = body["bool"]["must"][0]["bool"]["must"]
+    assert len(must) == 3
+    (cold_chain,) = must[0]["bool"]["should"]
+    fields = {next(iter(clause[kind])): clause for clause in cold_chain["bool"]["should"] for kind in clause}
+    assert fields["title"] == {"term": {"title": {"value": "冷链物流", "boost": 8.0}}}
+    assert fields["text_bigram"] == {"match_phrase": {"text_bigram": {"query": "冷链 链物 物流"}}}
+    assert fields["title_bigram"] == {"match_phrase": {"title_bigram": {"query": "冷链 链物 物流", "boost": 4.0}}}
+    either = must[2]["bool"]
+    assert either["minimum_should_match"] == 1 and len(either["should"]) == 2
+    assert body["bool"]["must_not"] == [
+        {"bool": {"should": [{"term": {"text_bigram": {"value": "海南"}}}], "minimum_should_match": 1}}
+    ]
+
+
+def test_a_doc_number_query_asks_for_the_exact_field_with_the_big_boost():
+    body = os_engine.query_body(search_clause(parse_query("贺政办发[2018]139号")))
+
+    numbers = body["bool"]["should"]
     assert {"term": {"doc_number": {"value": "贺政办发〔2018〕139号", "boost": 1000.0}}} in numbers
-    assert es.query_body(parse_query("-海南")) is None
 
 
 @pytest.mark.django_db
-def test_search_runs_through_elasticsearch_without_a_change_in_views(monkeypatch, staff_client):
+def test_search_runs_through_the_chosen_engine_without_a_change_in_views(monkeypatch, staff_client, settings):
     document = DocumentFactory(title="关于发展冷链物流的通知", body="加快发展冷链物流。")
     asked = []
 
-    def cluster(parsed):
-        asked.append(es.query_body(parsed))
-        return [(document.pk, 2.5)]
+    class Recording:
+        def ranked_ids(self, query):
+            asked.append(query)
+            return Ranking([(document.pk, 2.5)], 1)
 
-    monkeypatch.setattr("search.query.elasticsearch_ranked_ids", cluster)
-    with override_settings(HAYSTACK_CONNECTIONS=ES_CONNECTION):
-        assert documents_search(q="冷链物流").ids == [document.pk]
-        response = staff_client.get("/api/search/", {"q": "冷链物流"})
+    monkeypatch.setattr("search.query.engine", lambda: Recording())
+    assert documents_search(q="冷链物流").ids == [document.pk]
+    response = staff_client.get("/api/search/", {"q": "冷链物流"})
 
     assert response.status_code == 200
     assert [hit["id"] for hit in response.json()["results"]] == [document.pk]
     assert "<mark>冷链物流</mark>" in response.json()["results"][0]["snippets"][0]
-    assert asked and asked[0]["query"]["bool"]["must"]
+    assert asked[0] == search_clause(parse_query("冷链物流"))
+
+
+@pytest.mark.django_db
+def test_a_capped_ranking_says_how_many_matched(monkeypatch):
+    documents = [DocumentFactory(body="冷链物流。") for _ in range(3)]
+
+    class Capped:
+        def ranked_ids(self, query):
+            return Ranking([(d.pk, 1.0) for d in documents], 12000)
+
+    monkeypatch.setattr("search.query.engine", lambda: Capped())
+    outcome = documents_search(q="冷链物流")
+
+    assert len(outcome.ids) == 3
+    assert any("找到 12000 篇" in notice for notice in outcome.notices)
+
+
+# --- the live node analyses as the Whoosh engine does ------------------------------------------
+
+
+def _fixture_texts() -> list[str]:
+    from tests.conftest import FIXTURES
+
+    texts = []
+    for path in sorted(FIXTURES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        texts += [text[:3000], text[-3000:]]
+    return texts + ["2018年ＡＢＣ冷链物流 COVID19 二〇一九年", "冷 链", "㐀丽〇", "GB-2760 1.5倍 a1b2"]
+
+
+def _node_positions(client, index, field, value) -> dict[str, list[int]]:
+    tokens = client.indices.analyze(index=index, body={"field": field, "text": value})["tokens"]
+    positions: dict[str, list[int]] = {}
+    for token in tokens:
+        positions.setdefault(token["token"], []).append(token["position"])
+    return positions
+
+
+@pytest.mark.engines("opensearch")
+@pytest.mark.django_db
+def test_the_node_indexes_the_tokens_and_positions_the_whoosh_tokenizers_make(search_index):
+    chosen = engine()
+    chosen.index([IndexDocument(pk=1, title="", text="")])
+    for text in _fixture_texts():
+        source = os_engine.document_source(IndexDocument(pk=1, title=text, text=text))
+        assert _node_positions(chosen.client, chosen.alias, "text", source["text"]) == dict(jieba_positions(text))
+        node_bigrams = _node_positions(chosen.client, chosen.alias, "text_bigram", source["text_bigram"])
+        assert node_bigrams == dict(bigram_positions(text))

@@ -1,4 +1,7 @@
-"""Running search.query's Whoosh queries over whole posting lists, with set operations.
+"""Running the Whoosh engine's queries over whole posting lists, with set operations.
+
+Private Whoosh names (its terms reader, posting file layout): imported only when
+search.engines.whoosh.internals.fast_paths() has checked the installed version.
 
 Whoosh's searcher walks a tree of matchers one document at a time, in Python: for every
 candidate of every clause it advances each word's postings, and a phrase builds a Span
@@ -12,8 +15,8 @@ document that comes first; here it never does) and the same scores. A clause sco
 Whoosh scores it: a term by the searcher's weighting (BM25F), a phrase as the sum of its
 words' scores, And and Or as the sum of their matching clauses, each times its boost.
 
-Only the query types search.query builds are read: Term, Phrase, And, Or, AndNot and
-NullQuery; anything else raises TypeError.
+Only the query types search.engines.whoosh builds are read: Term, Phrase, And, Or, AndNot
+and NullQuery; anything else raises TypeError.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from whoosh.formats import Positions
 from whoosh.scoring import BM25FScorer, bm25
 from whoosh.system import _INT_SIZE
 
-from .backends import _posting_blocks
+from .codec import _posting_blocks
 
 
 def scored_matches(searcher, query: wq.Query) -> dict[int, float]:
@@ -80,7 +83,7 @@ def _read(reader, fieldname: str, term: bytes, field_format) -> tuple[list, list
     """A term's document numbers, weights and values in one segment, deleted documents left out.
 
     Posting blocks are decoded whole from a memory map of the postings file (as the index
-    merge reads them, search.backends._posting_blocks), not one matcher call per posting:
+    merge reads them, codec._posting_blocks), not one matcher call per posting:
     a common word has thousands of postings in a segment.
     """
     terms = getattr(reader, "_terms", None)
@@ -194,7 +197,7 @@ class _Evaluation:
             return matched
         if query is wq.NullQuery:
             return set()
-        raise TypeError(f"search.postings cannot run {type(query).__name__} queries")
+        raise TypeError(f"search.engines.whoosh.postings cannot run {type(query).__name__} queries")
 
     def _match_phrase(self, phrase: wq.Phrase, within) -> set[int]:
         if not phrase.words or not all(self._frequency(phrase.fieldname, word) for word in phrase.words):

@@ -1,15 +1,7 @@
-"""haystack's Whoosh backend with a lean schema: index what is searched, store nothing twice.
+"""Writing and merging Whoosh segments faster, in Whoosh's own file format.
 
-haystack builds every text field `stored=True, sortable=True` (a full copy of the value in
-the stored-fields file and another in a column) and the content field with `spelling=True`.
-Nothing here reads text back from the index: hits map to documents through the
-`document_pk` column (search.query), and titles and snippets come from the database
-(search.hits). So text fields are neither stored nor sortable, except `document_pk`,
-which keeps its column. Only `build_schema` changes; the rest is haystack's backend.
-
-Text fields whose analyzer can list its terms' positions (the jieba and bigram tokenizers)
-write their postings from that list (`TermPositions`): the same bytes as Whoosh's own
-`Positions` format, without a Token object and a generator step per word and per character.
+Private Whoosh names throughout (as whoosh-reloaded 2.7.5 has them): imported only when
+search.engines.whoosh.internals.fast_paths() has checked the installed version.
 
 Segments are written with `PostingsCodec`, Whoosh's W3 codec with two changes that keep
 its file format (readers are Whoosh's own):
@@ -21,15 +13,10 @@ Merging segments (`merge_small_segments`, Whoosh's MERGE_SMALL choice of segment
 each posting block once instead of through a matcher per term, and streams the merged
 segments' postings, already sorted, into the new segment instead of sorting them again in
 Whoosh's pool (`segments_merge`): a merge cost as much as indexing its documents again,
-and an index grown by imports of 50 documents merges each document about twice (17,000
-documents rewritten by 10,000).
-These lean on Whoosh-Reloaded 2.7.5 internals (pinned in requirements.txt);
-tests/search/test_indexing.py checks that the files are byte for byte what Whoosh's own
-writer and merge produce. The index's table of contents names the codec class, as the
-schema names the analyzers: moving either needs a rebuild.
-
-Changing the schema needs one rebuild of an existing index (`manage.py check_index
---rebuild`); documents written with the old schema keep their stored copies until then.
+and an index grown by imports of 50 documents merges each document about twice.
+tests/search/test_whoosh.py checks that the files are byte for byte what Whoosh's own
+writer and merge produce. The segments this codec writes name Whoosh's own W3Codec in the
+index's table of contents, so any Whoosh reads the index without this module.
 """
 
 from __future__ import annotations
@@ -43,49 +30,25 @@ import zlib
 from array import array
 from itertools import accumulate
 
-from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from whoosh.codec.base import OutOfOrderError
 from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
     W3FieldWriter,
     W3PostingsWriter,
+    W3Segment,
     W3TermInfo,
     W3TermsReader,
 )
 from whoosh.compat import dumps, loads
-from whoosh.fields import TEXT
-from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
 from whoosh.system import _INT_SIZE, pack_int, pack_ushort, unpack_int
 from whoosh.util import fib
 from whoosh.util.numeric import length_to_byte
 
-# Text fields read back by column (search.query.ranked_document_ids, indexed_document_ids).
-COLUMN_FIELDS = frozenset({"document_pk"})
 # Posting values (positions) of fewer bytes than this are stored uncompressed: one to about
 # four postings of a term, most blocks of an import's segment.
 COMPRESS_FROM_BYTES = 64
-
-
-class TermPositions(Positions):
-    """Whoosh's Positions postings, built from the analyzer's `term_positions(value)` if it has one.
-
-    Positions asks the analyzer for a Token per word and gathers their positions; the
-    tokenizers in search.analyzers can return {term: [positions]} directly. Posting values,
-    weights and field lengths are the same as Positions writes, and reading is Positions'.
-    """
-
-    def word_values(self, value, analyzer, **kwargs):
-        term_positions = getattr(analyzer, "term_positions", None)
-        if term_positions is None:
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        boost = self.field_boost
-        encode = self.encode
-        for term, positions in term_positions(value).items():
-            # Positions sums a boost of 1.0 per token: a float, whatever the field boost's type.
-            yield term, len(positions), float(len(positions)) * boost, encode(positions)
 
 
 class _PostingsWriter(W3PostingsWriter):
@@ -106,7 +69,7 @@ class _PostingsWriter(W3PostingsWriter):
 class _FieldWriter(W3FieldWriter):
     """W3FieldWriter writing a term's postings in one step instead of four calls per posting.
 
-    The same bytes as W3FieldWriter with _PostingsWriter (tests/search/test_indexing.py
+    The same bytes as W3FieldWriter with _PostingsWriter (tests/search/test_whoosh.py
     compares the files): the flush of a segment spent most of its time in the calls, asserts
     and per-posting bookkeeping of the general writer.
     """
@@ -248,6 +211,14 @@ class PostingsCodec(W3Codec):
             compression=self._compression,
             inlinelimit=self._inlinelimit,
         )
+
+    def new_segment(self, storage, indexname):
+        # The segment (pickled into the table of contents) reads with Whoosh's own codec:
+        # the files are W3's, and an index must not need this module to be opened.
+        reader_codec = W3Codec(
+            blocklimit=self._blocklimit, compression=self._compression, inlinelimit=self._inlinelimit
+        )
+        return W3Segment(reader_codec, indexname)
 
 
 class _MergeReader(SegmentReader):
@@ -393,22 +364,3 @@ class _MergedPool:
             reader.close()
         self._readers = []
         self._pool.cleanup()
-
-
-class LeanWhooshSearchBackend(WhooshSearchBackend):
-    def build_schema(self, fields):
-        content_field_name, schema = super().build_schema(fields)
-        for name, field in schema.items():
-            if not isinstance(field, TEXT):
-                continue
-            field.stored = False
-            field.spelling = False
-            if name not in COLUMN_FIELDS:
-                field.column_type = None
-            if type(field.format) is Positions:
-                field.format = TermPositions(field_boost=field.format.field_boost)
-        return content_field_name, schema
-
-
-class LeanWhooshEngine(WhooshEngine):
-    backend = LeanWhooshSearchBackend

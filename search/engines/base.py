@@ -1,0 +1,124 @@
+"""What the search domain asks of an engine, and the small query language it asks in.
+
+The domain (search.query, search.indexing) decides what a search means: which words and
+character sequences a reader's query turns into, in which fields, with which boosts. It
+hands the engine a tree of clauses built from four node types and gets back ranked
+document ids. Tokens in a clause are already analysed (jieba words or CJK bigrams from
+search.analyzers, the 文号 in canonical form), so every engine matches exactly the same
+tokens; only scoring differs between engines.
+
+Every engine indexes a document's title and text twice, as jieba words (`title`, `text`)
+and as CJK bigrams with unigrams (`title_bigram`, `text_bigram`), and its 文号 as one
+exact token (`doc_number`): the field names a clause may use.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+WORD_FIELDS = ("title", "text")
+BIGRAM_FIELDS = ("title_bigram", "text_bigram")
+EXACT_FIELDS = ("doc_number",)
+FIELDS = WORD_FIELDS + BIGRAM_FIELDS + EXACT_FIELDS
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot be reached or its index cannot be read; the message says what to do."""
+
+
+class IndexBusy(Exception):
+    """Another writer held the index for longer than GONGBAO_INDEX_LOCK_TIMEOUT."""
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """One document as every engine receives it: its primary key and its searchable text."""
+
+    pk: int
+    title: str
+    text: str
+    doc_number: str = ""
+
+
+# --- clauses ------------------------------------------------------------------------------
+# Frozen dataclasses: a clause tree is hashable, so an engine can remember recent rankings by it.
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """These tokens at consecutive positions of the field (one token: the term alone)."""
+
+    field: str
+    tokens: tuple[str, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Every clause matches; the score is the sum of theirs, times the boost."""
+
+    clauses: tuple[Clause, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """At least one clause matches; the score is the sum of those that do, times the boost."""
+
+    clauses: tuple[Clause, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Excluding:
+    """The positive clause's matches less the excluded clause's; scored by the positive clause."""
+
+    positive: Clause
+    excluded: Clause
+
+
+Clause = Sequence | AllOf | AnyOf | Excluding
+
+
+class Ranking(NamedTuple):
+    hits: list[tuple[int, float]]
+    """(document pk, score) for the matches, best first."""
+    total: int
+    """How many documents match: more than len(hits) when the engine caps its answer."""
+
+
+class SearchEngine(ABC):
+    """One index of documents. Implementations: search.engines.whoosh, search.engines.opensearch."""
+
+    name: str
+
+    @abstractmethod
+    def exists(self) -> bool:
+        """Whether the index has been built (even if empty). Raises EngineUnavailable."""
+
+    @abstractmethod
+    def index(self, documents: Iterable[IndexDocument]) -> int:
+        """Add or replace these documents, visible to the next search; returns how many were written."""
+
+    @abstractmethod
+    def delete(self, ids: Iterable[int]) -> int:
+        """Remove these documents; returns how many the index held."""
+
+    @abstractmethod
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        """Replace the whole index by these documents; searches see the old index until it is done."""
+
+    @abstractmethod
+    def ranked_ids(self, query: Clause) -> Ranking:
+        """The documents matching the clause tree, best first. Raises EngineUnavailable."""
+
+    @abstractmethod
+    def indexed_ids(self) -> set[int]:
+        """The primary keys of every document in the index."""
+
+    @abstractmethod
+    def healthy(self) -> bool:
+        """Whether the engine answers and its index can be read (False rather than raising)."""

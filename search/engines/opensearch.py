@@ -1,0 +1,302 @@
+"""The OpenSearch engine: the index on a cluster, for a province's servers.
+
+Chosen by settings alone (GONGBAO_SEARCH_ENGINE=opensearch, GONGBAO_OPENSEARCH_URL,
+GONGBAO_OPENSEARCH_INDEX; config/settings/base.py `# --- scale-out ---`), through the
+opensearch-py client.
+
+Analysis is the Whoosh engine's, done in Python by search.analyzers and sent as tokens, so
+the cluster needs no Chinese plugin and both engines match the same tokens:
+- `title`, `text`: jieba's words (same dictionary, precise mode, no HMM), joined by
+  spaces, into a field analysed by a whitespace tokenizer: one position per word.
+- `title_bigram`, `text_bigram`: the folded text's runs of Chinese characters and of Latin
+  letters and digits (search.analyzers.RUN), joined by spaces, analysed by the standard
+  tokenizer and the built-in `cjk_bigram` filter with unigrams: each character and each
+  pair of neighbours at the same position, Latin words whole, as BigramTokenizer does.
+  Queries on these fields are whitespace-analysed: search.query sends the bigram tokens
+  it sends the Whoosh engine.
+- `doc_number`: the canonical 文号 folded and without spaces, a keyword.
+The document's `_id` is its primary key. `_source` is off: hits are ids, text comes from
+PostgreSQL, and a rebuild reads PostgreSQL again.
+
+A clause tree (search.engines.base) becomes a bool query: a sequence of tokens is a `term`
+(one token) or a `match_phrase`, all-of is `must`, any-of is `should` with
+`minimum_should_match: 1`, exclusion is `must_not`, each with the clause's boost. Scores
+are the cluster's BM25, not Whoosh's BM25F: rankings agree closely, not exactly
+(scripts/search_eval --engine opensearch).
+
+GONGBAO_OPENSEARCH_INDEX names an alias. A rebuild fills a new index behind it
+(`<alias>-<time>`), then switches the alias in one request and deletes the old index: searches
+see the old index until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+from opensearchpy import OpenSearch, helpers
+from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
+from opensearchpy.exceptions import TransportError
+
+from search.analyzers import RUN, fold, jieba_word_list
+
+from .base import (
+    BIGRAM_FIELDS,
+    WORD_FIELDS,
+    AllOf,
+    AnyOf,
+    Clause,
+    EngineUnavailable,
+    Excluding,
+    IndexDocument,
+    Ranking,
+    SearchEngine,
+    Sequence,
+)
+
+logger = logging.getLogger(__name__)
+
+TOKENS = "gongbao_tokens"
+BIGRAMS = "gongbao_bigrams"
+# Tokens longer than this are cut (Lucene refuses terms over 32,766 bytes, a whole document
+# with them); jieba's words and Latin runs are far shorter.
+MAX_TOKEN_CHARS = 8000
+# Documents per bulk request, and its size at most: bodies run to megabytes.
+BULK_DOCUMENTS = 200
+BULK_BYTES = 20 * 1024 * 1024
+# What a search answers: ids and scores, and the total (the rest of the response is dropped).
+FILTER_PATH = "hits.total.value,hits.hits._id,hits.hits._score"
+
+ANALYSIS = {
+    "tokenizer": {
+        TOKENS: {"type": "whitespace", "max_token_length": MAX_TOKEN_CHARS},
+        BIGRAMS: {"type": "standard", "max_token_length": MAX_TOKEN_CHARS},
+    },
+    "filter": {BIGRAMS: {"type": "cjk_bigram", "output_unigrams": True}},
+    "analyzer": {
+        TOKENS: {"type": "custom", "tokenizer": TOKENS},
+        BIGRAMS: {"type": "custom", "tokenizer": BIGRAMS, "filter": [BIGRAMS]},
+    },
+}
+MAPPINGS = {
+    "dynamic": "strict",
+    "_source": {"enabled": False},
+    "properties": {
+        **{name: {"type": "text", "analyzer": TOKENS} for name in WORD_FIELDS},
+        **{name: {"type": "text", "analyzer": BIGRAMS, "search_analyzer": TOKENS} for name in BIGRAM_FIELDS},
+        "doc_number": {"type": "keyword"},
+    },
+}
+
+
+def word_text(text: str) -> str:
+    """jieba's words of text, space-separated: the value of a word field."""
+    return " ".join(jieba_word_list(text))
+
+
+def run_text(text: str) -> str:
+    """The folded text's runs of Chinese characters and of Latin letters and digits, space-separated."""
+    return " ".join(RUN.findall(fold(text)))
+
+
+def exact(value: str) -> str:
+    """The 文号 as the exact field holds it: folded, without spaces."""
+    return "".join(fold(value).split())
+
+
+def document_source(document: IndexDocument) -> dict:
+    """The fields of a document as the cluster indexes them."""
+    title_words = word_text(document.title)
+    return {
+        "title": title_words,
+        "text": word_text(document.text),
+        "title_bigram": run_text(document.title),
+        "text_bigram": run_text(document.text),
+        "doc_number": exact(document.doc_number),
+    }
+
+
+def query_body(clause: Clause) -> dict:
+    """The OpenSearch query for a clause tree."""
+    if isinstance(clause, Sequence):
+        if clause.field == "doc_number":
+            return _boosted("term", clause.field, {"value": exact(clause.tokens[0])}, clause.boost)
+        if len(clause.tokens) == 1:
+            return _boosted("term", clause.field, {"value": clause.tokens[0]}, clause.boost)
+        return _boosted("match_phrase", clause.field, {"query": " ".join(clause.tokens)}, clause.boost)
+    if isinstance(clause, AllOf):
+        return _bool({"must": [query_body(c) for c in clause.clauses]}, clause.boost)
+    if isinstance(clause, AnyOf):
+        return _bool({"should": [query_body(c) for c in clause.clauses], "minimum_should_match": 1}, clause.boost)
+    if isinstance(clause, Excluding):
+        return _bool({"must": [query_body(clause.positive)], "must_not": [query_body(clause.excluded)]}, 1.0)
+    raise TypeError(f"not a clause: {clause!r}")
+
+
+def _boosted(kind: str, field: str, spec: dict, boost: float) -> dict:
+    if boost != 1.0:
+        spec = {**spec, "boost": boost}
+    return {kind: {field: spec}}
+
+
+def _bool(spec: dict, boost: float) -> dict:
+    if boost != 1.0:
+        spec = {**spec, "boost": boost}
+    return {"bool": spec}
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, f"{parts.username}:***@{host}", parts.path, parts.query, parts.fragment))
+
+
+class OpenSearchEngine(SearchEngine):
+    name = "opensearch"
+
+    def __init__(self, *, url: str, index: str, shards: int = 1, replicas: int = 0, timeout: int = 10, max_hits=10_000):
+        self.url = url
+        self.alias = index
+        self.shards = shards
+        self.replicas = replicas
+        self.max_hits = max_hits
+        self.client = OpenSearch(hosts=[url], timeout=timeout)
+
+    def _unavailable(self, exc: Exception) -> EngineUnavailable:
+        return EngineUnavailable(
+            f"OpenSearch at {_without_password(self.url)} did not answer ({type(exc).__name__}: {exc}); "
+            "start it (scripts/opensearch start) or set GONGBAO_OPENSEARCH_URL"
+        )
+
+    # --- the index behind the alias ----------------------------------------------------------
+
+    def exists(self) -> bool:
+        try:
+            return bool(self.client.indices.exists(index=self.alias))
+        except (OpenSearchConnectionError, TransportError) as exc:
+            raise self._unavailable(exc) from exc
+
+    def healthy(self) -> bool:
+        try:
+            return bool(self.client.ping()) and self.client.cluster.health()["status"] in ("green", "yellow")
+        except (OpenSearchConnectionError, TransportError):
+            return False
+
+    def _indices(self) -> list[str]:
+        """The concrete indices behind the alias (or the index of that name)."""
+        return sorted(self.client.indices.get(index=self.alias, params={"ignore_unavailable": "true"}))
+
+    def _create(self, *, building: bool) -> str:
+        """A new empty index for the alias; while building it is not refreshed nor replicated."""
+        name = f"{self.alias}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
+        settings = {
+            "number_of_shards": self.shards,
+            "number_of_replicas": 0 if building else self.replicas,
+            "max_result_window": max(self.max_hits, 10_000),
+            "analysis": ANALYSIS,
+        }
+        if building:
+            settings["refresh_interval"] = "-1"
+        self.client.indices.create(index=name, body={"settings": settings, "mappings": MAPPINGS})
+        return name
+
+    def drop(self) -> None:
+        """Delete the alias's indices (tests and scripts/search_eval clean up with it)."""
+        for name in self._indices():
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def index(self, documents: Iterable[IndexDocument]) -> int:
+        try:
+            if not self.exists():
+                self._switch(self._create(building=False))
+            written = self._bulk(self.alias, documents)
+            # The next search sees the batch (an import's documents) at once.
+            self.client.indices.refresh(index=self.alias)
+        except (OpenSearchConnectionError, TransportError) as exc:
+            raise self._unavailable(exc) from exc
+        return written
+
+    def delete(self, ids: Iterable[int]) -> int:
+        actions = [{"_op_type": "delete", "_index": self.alias, "_id": str(pk)} for pk in ids]
+        try:
+            if not actions or not self.exists():
+                return 0
+            removed, _ = helpers.bulk(self.client, actions, ignore_status=(404,), raise_on_error=False)
+            self.client.indices.refresh(index=self.alias)
+        except (OpenSearchConnectionError, TransportError) as exc:
+            raise self._unavailable(exc) from exc
+        return removed
+
+    def rebuild(self, documents: Iterable[IndexDocument]) -> int:
+        try:
+            name = self._create(building=True)
+            try:
+                written = self._bulk(name, documents)
+                self.client.indices.put_settings(
+                    index=name, body={"index": {"refresh_interval": None, "number_of_replicas": self.replicas}}
+                )
+                self.client.indices.refresh(index=name)
+            except BaseException:
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+                raise
+            self._switch(name)
+        except (OpenSearchConnectionError, TransportError) as exc:
+            raise self._unavailable(exc) from exc
+        return written
+
+    def _switch(self, name: str) -> None:
+        """Point the alias at this index alone, in one request, and delete what it pointed at."""
+        old = [index for index in self._indices() if index != name]
+        actions: list[dict] = [{"add": {"index": name, "alias": self.alias}}]
+        # An index named like the alias (not behind it) must go in the same request.
+        actions += [
+            {"remove_index": {"index": index}}
+            if index == self.alias
+            else {"remove": {"index": index, "alias": self.alias}}
+            for index in old
+        ]
+        self.client.indices.update_aliases(body={"actions": actions})
+        for index in old:
+            if index != self.alias:
+                self.client.indices.delete(index=index, ignore_unavailable=True)
+
+    def _bulk(self, index: str, documents: Iterable[IndexDocument]) -> int:
+        def actions() -> Iterator[dict]:
+            for document in documents:
+                yield {"_index": index, "_id": str(document.pk), "_source": document_source(document)}
+
+        written, _ = helpers.bulk(self.client, actions(), chunk_size=BULK_DOCUMENTS, max_chunk_bytes=BULK_BYTES)
+        return written
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def ranked_ids(self, query: Clause) -> Ranking:
+        body = {"query": query_body(query), "size": self.max_hits, "_source": False, "track_total_hits": True}
+        try:
+            response = self.client.search(
+                index=self.alias,
+                body=body,
+                # No index yet: no hits (rather than a 404 and a warning in the log).
+                params={"filter_path": FILTER_PATH, "ignore_unavailable": "true"},
+            )
+        except (OpenSearchConnectionError, TransportError) as exc:
+            raise self._unavailable(exc) from exc
+        hits = response.get("hits", {})
+        ranked = [(int(hit["_id"]), hit["_score"]) for hit in hits.get("hits", [])]
+        return Ranking(ranked, hits.get("total", {}).get("value", len(ranked)))
+
+    def indexed_ids(self) -> set[int]:
+        try:
+            if not self.exists():
+                return set()
+            hits = helpers.scan(self.client, index=self.alias, query={"query": {"match_all": {}}, "_source": False})
+            return {int(hit["_id"]) for hit in hits}
+        except (OpenSearchConnectionError, TransportError) as exc:
+            raise self._unavailable(exc) from exc
