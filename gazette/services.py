@@ -19,7 +19,7 @@ from policies.services import DepartmentNames, document_tasks_save
 from search import indexing
 
 from .citations import document_citations_update
-from .importer import DocumentRecord, GazetteFileError, IssueRecord, decode_bytes, parse_gazette, split_doc_number
+from .importer import DocumentRecord, GazetteFileError, IssueRecord, parse_file, split_doc_number
 from .models import Document, DocumentLink, Gazette, ImportRecord, Issue
 
 logger = logging.getLogger(__name__)
@@ -57,15 +57,12 @@ class ImportOutcome:
 def gazette_file_parse(
     *, file_name: str, data: bytes, gazette_name: str | None = None, year: int | None = None
 ) -> IssueRecord:
-    """Decode and parse an uploaded file without touching the database (the dry run).
+    """Read and parse an uploaded file without touching the database (the dry run).
 
-    Raises GazetteFileError naming the file and the problem.
+    Any accepted format (text, Markdown, PDF, Word .docx, a saved web page), told by its
+    bytes and then its name's extension. Raises GazetteFileError naming the file and the problem.
     """
-    text = decode_bytes(data, name=file_name)
-    try:
-        record = parse_gazette(text)
-    except GazetteFileError as exc:
-        raise GazetteFileError(f"{file_name}: {exc}") from exc
+    record = parse_file(data, name=file_name)
     if gazette_name:
         record.gazette = gazette_name
     if year and not record.year:

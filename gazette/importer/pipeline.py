@@ -1,5 +1,8 @@
-"""Importer entry point: `parse_gazette(text)` runs the steps in order.
+"""Importer entry points: `parse_file(data, name=...)` reads an upload of any format,
+`parse_gazette(text)` parses text; they run the steps in order.
 
+0. `formats.read_source`      bytes → text (PDF, Word .docx, web page, or text/Markdown decoded)
+   `unwrap.restore_line_breaks` a document copied without line breaks → its parts on lines
 1. `lines.split_lines`        raw text → normalised lines and table rows
 2. `toc.read_toc`             lines → TOC entries and the spans the 目录 blocks cover;
    `header.read_header`       lines before the 目录 → gazette name, year, 期号, date, publisher
@@ -16,18 +19,53 @@ from __future__ import annotations
 from .compilation import is_compilation, read_compilation
 from .documents import DocumentSpan, locate_documents, looks_like_title_line, strip_colophon
 from .errors import GazetteFileError
+from .formats import Source, read_source
 from .header import read_header
 from .lines import Line, split_lines
 from .parts import read_document
-from .patterns import is_page_furniture
-from .records import COMPILATION, GAZETTE, IssueRecord
+from .patterns import is_masthead_line, is_page_furniture
+from .records import COMPILATION, GAZETTE, PARAGRAPH, Block, IssueRecord
 from .tasks import extract_tasks
 from .toc import read_toc
+from .unwrap import restore_line_breaks
 
 # The name an issue gets when its cover names no gazette; `--gazette NAME` overrides it.
 UNNAMED_GAZETTE = "未命名公报"
-# A lone document's title runs over at most this many lines at the top of the file.
+# A lone document's title runs over at most this many lines at the top of the file…
 MAX_TITLE_LINES = 3
+# …under at most this many masthead lines (发文机关标志, 文号, 签发人, 份号, 密级).
+MAX_MASTHEAD_LINES = 5
+
+
+def parse_file(data: bytes, *, name: str) -> IssueRecord:
+    """Parse an uploaded file of any accepted format (step 0, then the text steps).
+
+    Raises GazetteFileError naming the file when it cannot be read or holds no recognisable document.
+    """
+    source = read_source(data, name=name)
+    try:
+        issue = parse_gazette(source.text)
+    except GazetteFileError as exc:
+        raise GazetteFileError(f"{name}: {exc}") from exc
+    return with_source_facts(issue, source)
+
+
+def with_source_facts(issue: IssueRecord, source: Source) -> IssueRecord:
+    """What a web page says of its one document: its address, 发布日期 (when no 成文日期) and 索引号.
+
+    The facts are kept as a last paragraph of the body, so they are shown and found by search.
+    """
+    if len(issue.documents) != 1 or not (source.source_url or source.facts):
+        return issue
+    document = issue.documents[0]
+    document.source_url = document.source_url or source.source_url
+    if document.date is None and source.published:
+        document.date = source.published
+        issue.year = issue.year or source.published.year
+    if source.facts:
+        facts = "；".join(f"{label}：{value}" for label, value in source.facts)
+        document.blocks.append(Block(kind=PARAGRAPH, text=f"（网页信息　{facts}）"))
+    return issue
 
 
 def parse_gazette(text: str) -> IssueRecord:
@@ -35,7 +73,7 @@ def parse_gazette(text: str) -> IssueRecord:
 
     Raises GazetteFileError when the text holds no recognisable document.
     """
-    lines = split_lines(text)
+    lines = split_lines(restore_line_breaks(text))
     if not lines:
         raise GazetteFileError("文件中没有文字")
     if is_compilation(lines):
@@ -90,16 +128,20 @@ def with_tasks(issue: IssueRecord) -> IssueRecord:
 def lone_document(lines: list[Line]) -> DocumentSpan:
     """The whole body as one document whose title is its first heading line(s).
 
+    A 发文机关标志, 文号 or 签发人 printed above the title is read as its masthead.
     Raises GazetteFileError when the file does not open with a title.
     """
-    end = 0
-    while end < len(lines) and end < MAX_TITLE_LINES and looks_like_title_line(lines[end]):
-        if end and lines[end].md_heading is None and lines[0].md_heading is not None:
+    first = 0
+    while first < len(lines) and first < MAX_MASTHEAD_LINES and is_masthead_line(lines[first].text):
+        first += 1
+    end = first
+    while end < len(lines) and end - first < MAX_TITLE_LINES and looks_like_title_line(lines[end]):
+        if end > first and lines[end].md_heading is None and lines[first].md_heading is not None:
             break
         end += 1
-    if end == 0:
+    if end == first:
         raise GazetteFileError("未找到可识别的文件：开头没有标题，也没有目录")
-    return DocumentSpan(title_lines=lines[:end], lines=lines[end:])
+    return DocumentSpan(title_lines=lines[first:end], lines=lines[end:], head_lines=lines[:first])
 
 
 def parse_compilation(lines: list[Line]) -> IssueRecord:

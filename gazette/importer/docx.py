@@ -1,0 +1,148 @@
+"""Step 0 for Word files (.docx): paragraphs and real tables as the lines the parser reads.
+
+Reads the bytes of a .docx (python-docx for the package, its XML for the body) and writes
+plain text in the parser's line form, in body order:
+
+- each paragraph a line (a line break inside it starts another; a tab, which Word uses to
+  set names side by side, becomes a wide gap); text boxes (a 发文机关标志 is often one) are
+  read where they are anchored;
+- each table row a tab-separated line, on the table's grid: a cell merged across columns
+  (gridSpan) is followed by empty cells, as a PDF converter prints it; a cell merged down
+  rows (vMerge) is empty below a header cell and repeated below a data cell, so every task
+  row keeps the 牵头单位 it shares with its neighbours; a cell's paragraphs are kept apart
+  (<br>), so numbered items in one cell stay items.
+
+Headers, footers and page numbers are not in the body and are never read.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from .errors import GazetteFileError
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Rows at the top of a table that are its header: a cell merged down from them is a label.
+HEADER_ROWS = 2
+
+
+def docx_text(data: bytes, *, name: str) -> str:
+    """The text of a .docx in the parser's line form.
+
+    Raises GazetteFileError for a damaged or password-protected file.
+    """
+    # Imported here, not with the module: a web process that never reads Word files is spared it.
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise GazetteFileError(
+            f"{name}: Word 文件已损坏或不完整，无法读取；请在 Word 中打开后重新保存为 .docx"
+        ) from exc
+    lines: list[str] = []
+    body_lines(document.element.body, lines)
+    if not any(line.strip() for line in lines):
+        raise GazetteFileError(f"{name}: Word 文件中没有文字")
+    return "\n".join(lines) + "\n"
+
+
+def body_lines(container, out: list[str]) -> None:
+    """Lines of the paragraphs and tables directly in container (the body, or a content control)."""
+    for child in container.iterchildren():
+        if child.tag == f"{W}p":
+            for box in text_boxes(child):
+                body_lines(box, out)
+            out.extend(paragraph_text(child).split("\n"))
+        elif child.tag == f"{W}tbl":
+            out.extend(table_lines(child))
+        elif child.tag == f"{W}sdt":
+            content = child.find(f"{W}sdtContent")
+            if content is not None:
+                body_lines(content, out)
+
+
+def text_boxes(paragraph) -> list:
+    """The text boxes anchored in a paragraph, each once (Word also keeps a fallback copy)."""
+    boxes = []
+    for box in paragraph.iter(f"{W}txbxContent"):
+        if not any(ancestor.tag == MC_FALLBACK for ancestor in box.iterancestors()):
+            boxes.append(box)
+    return boxes
+
+
+def paragraph_text(paragraph) -> str:
+    """A paragraph's text: runs in order, a tab as a wide gap, a line break as a new line."""
+    parts: list[str] = []
+    for element in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}txbxContent"):
+        if element.tag == f"{W}txbxContent" or any(a.tag == f"{W}txbxContent" for a in element.iterancestors()):
+            continue  # a text box's text is read as lines of its own
+        if element.tag == f"{W}t":
+            parts.append(element.text or "")
+        elif element.tag == f"{W}tab":
+            parts.append("\u3000\u3000")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def table_lines(table) -> list[str]:
+    """One tab-separated line per row of a Word table, cells placed on the table's grid."""
+    lines: list[str] = []
+    # Per grid column: (row index, text) of the cell a vertical merge started in.
+    merge_origin: dict[int, tuple[int, str]] = {}
+    for row_index, row in enumerate(table.iterchildren(f"{W}tr")):
+        cells: list[str] = []
+        column = grid_skip(row, "gridBefore")
+        cells.extend([""] * column)
+        for cell in row.iterchildren(f"{W}tc"):
+            span = cell_property(cell, "gridSpan")
+            width = int(span) if span and span.isdigit() else 1
+            merge = cell.find(f"{W}tcPr/{W}vMerge")
+            text = cell_text(cell)
+            if merge is not None and merge.get(f"{W}val") != "restart":
+                origin = merge_origin.get(column)
+                text = origin[1] if origin and origin[0] >= HEADER_ROWS else ""
+            elif merge is not None:
+                merge_origin[column] = (row_index, text)
+            else:
+                merge_origin.pop(column, None)
+            cells.append(text)
+            cells.extend([""] * (width - 1))
+            column += width
+        cells.extend([""] * grid_skip(row, "gridAfter"))
+        if any(cells):
+            lines.append("\t".join(cells))
+    return lines
+
+
+def grid_skip(row, name: str) -> int:
+    """Grid columns a row leaves out before or after its cells (w:gridBefore / w:gridAfter)."""
+    element = row.find(f"{W}trPr/{W}{name}")
+    value = element.get(f"{W}val") if element is not None else None
+    return int(value) if value and value.isdigit() else 0
+
+
+def cell_property(cell, name: str) -> str | None:
+    element = cell.find(f"{W}tcPr/{W}{name}")
+    return element.get(f"{W}val") if element is not None else None
+
+
+def cell_text(cell) -> str:
+    """A cell's paragraphs (and any table nested in it) as one line, paragraphs kept apart by <br>."""
+    parts: list[str] = []
+    for child in cell.iterchildren():
+        if child.tag == f"{W}p":
+            text = paragraph_text(child).replace("\n", "<br>")
+            if text.strip():
+                parts.append(text.replace("\t", " ").strip())
+        elif child.tag == f"{W}tbl":
+            parts.extend(line.replace("\t", " ") for line in table_lines(child))
+        elif child.tag == f"{W}sdt":
+            content = child.find(f"{W}sdtContent")
+            if content is not None:
+                parts.append(cell_text(content))
+    return "<br>".join(part for part in parts if part)
