@@ -148,12 +148,16 @@ def _bool(spec: dict, boost: float) -> dict:
     return {"bool": spec}
 
 
-def _without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, f"{parts.username}:***@{host}", parts.path, parts.query, parts.fragment))
+def _without_password(urls: str) -> str:
+    """The URLs (comma-separated) as they may be shown: passwords replaced by ***."""
+    shown = []
+    for url in urls.split(","):
+        parts = urlsplit(url.strip())
+        if parts.password is not None:
+            host = parts.hostname + (f":{parts.port}" if parts.port else "")
+            parts = parts._replace(netloc=f"{parts.username}:***@{host}")
+        shown.append(urlunsplit(parts))
+    return ",".join(shown)
 
 
 class OpenSearchEngine(SearchEngine):
@@ -165,7 +169,9 @@ class OpenSearchEngine(SearchEngine):
         self.shards = shards
         self.replicas = replicas
         self.max_hits = max_hits
-        self.client = OpenSearch(hosts=[url], timeout=timeout)
+        # Several nodes' URLs, comma-separated: the client spreads requests over them and
+        # retries another when one does not answer.
+        self.client = OpenSearch(hosts=[host.strip() for host in url.split(",") if host.strip()], timeout=timeout)
 
     def _unavailable(self, exc: Exception) -> EngineUnavailable:
         return EngineUnavailable(

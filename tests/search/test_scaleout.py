@@ -87,13 +87,15 @@ def test_an_unreachable_cluster_is_reported_without_its_password(settings):
     from search.engines import EngineUnavailable
 
     settings.GONGBAO_SEARCH_ENGINE = "opensearch"
-    settings.GONGBAO_OPENSEARCH_URL = "http://gongbao:secret@127.0.0.1:9"
+    settings.GONGBAO_OPENSEARCH_URL = "http://gongbao:secret@127.0.0.1:9, http://127.0.0.1:7"
     settings.GONGBAO_OPENSEARCH_TIMEOUT = 1
 
     assert not engine().healthy()
+    assert len(engine().client.transport.hosts) == 2
     with pytest.raises(EngineUnavailable, match="did not answer") as raised:
         engine().indexed_ids()
-    assert "secret" not in str(raised.value) and "gongbao:***@127.0.0.1:9" in str(raised.value)
+    assert "secret" not in str(raised.value)
+    assert "http://gongbao:***@127.0.0.1:9,http://127.0.0.1:7" in str(raised.value)
 
 
 # --- what the OpenSearch engine sends -------------------------------------------------------------

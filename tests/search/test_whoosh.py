@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from django.core.management import CommandError, call_command
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions
 from whoosh.writing import NO_MERGE
@@ -11,7 +12,7 @@ from search.analyzers import jieba_word_list, jieba_words
 from search.engines import EngineUnavailable, engine
 from search.engines.whoosh import codec, internals
 from search.engines.whoosh.schema import BigramTokenizer, ExactTokenizer, JiebaTokenizer, TermPositions
-from search.indexing import documents_index, index_rebuild, indexed_document_ids
+from search.indexing import documents_index, indexed_document_ids
 from search.query import documents_search, parse_query, search_clause
 from tests.factories import DocumentFactory
 
@@ -219,8 +220,10 @@ def test_an_unreadable_index_says_to_rebuild_and_a_rebuild_mends_it(index_docume
     with pytest.raises(EngineUnavailable, match="check_index --rebuild"):
         indexed_document_ids()
     assert not engine().healthy()
+    with pytest.raises(CommandError, match="check_index --rebuild"):
+        call_command("check_index")
 
-    index_rebuild()
+    call_command("check_index", "--rebuild")
 
     assert indexed_document_ids() == {document.pk}
     assert documents_search(q="冷链物流").ids == [document.pk]

@@ -9,6 +9,7 @@ documents and dropping words the registry no longer has.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from search.engines import EngineUnavailable
 from search.indexing import IndexBusy, documents_index, index_rebuild, index_status
 
 
@@ -46,5 +47,5 @@ class Command(BaseCommand):
             report = documents_index(document_ids=status.missing + status.extra)
             what = "已重建索引" if report.rebuilt else "已更新索引"
             self.stdout.write(self.style.SUCCESS(f"{what}：索引 {report.indexed} 篇，移除 {report.removed} 篇。"))
-        except IndexBusy as exc:
+        except (IndexBusy, EngineUnavailable) as exc:
             raise CommandError(str(exc)) from exc
