@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .places import gazetteer
 from .text import CJK, normalise_line
 
 # Characters that separate names at the top level of a list (not inside brackets or quotes):
@@ -26,12 +27,13 @@ OPEN_BRACKETS = "（“‘《"
 CLOSE_BRACKETS = "）”’》"
 
 # The end of an organisation's name: 市公安局, 市发展改革委, 市政府办, 自治区公安厅, 贺州学院,
-# 各县（区）人民政府, 市住房公积金中心, 梧州海关贺州工作组, 人民银行贺州中心支行, 市工商联, 广西电网公司
+# 各县（区）人民政府, 市住房公积金中心, 梧州海关贺州工作组, 人民银行贺州中心支行, 市工商联, 广西电网公司,
+# 北部湾大学
 ORG_SUFFIX = re.compile(
-    r"(?:局|委|办|厅|院|会|府|司|部|中心|室|所|队|站|社|行|处|组|团|联|关|馆|校|台|署|庭|公司|集团|机构|单位|部门)$"
+    r"(?:局|委|办|厅|院|会|府|司|部|中心|室|所|队|站|社|行|处|组|团|联|关|馆|校|台|署|庭|大学|公司|集团|机构|单位|部门)$"
 )
 # Any character an organisation's name ends with; a personal name contains none of them.
-ORG_SUFFIX_CHARS = "局委办厅院会府司部心室所队站社行处组团联关馆校台署庭构位门"
+ORG_SUFFIX_CHARS = "局委办厅院会府司部心室所队站社行处组团联关馆校台署庭学构位门"
 
 # Level prefix a bare name in the same list inherits: 自治区公安厅, 市公安局, 县财政局, 区商务局,
 # 市委编办 (party bodies: 市委编办、组织部 → 市委组织部). 市场监管局 / 市容… / 区域… are not prefixed.
@@ -52,11 +54,10 @@ PLACE_MARK = re.compile(r"[市县区州省旗盟]")
 COMMON_PLACE_WORDS = re.compile(
     r"城市|市场|市政(?!府)|湾区|市容|城乡|社区|地区|园区|小区|街区|景区|区域|县域|省级|市级|县级|区级"
 )
-# Bodies that never take the list's prefix: named after their own place or a national body.
-# 广西税务局, 人民银行南宁中心支行, 南宁海关, 中国铁路南宁局集团有限公司, 国家外汇管理局柳州市中心支局
-PROPER_START = re.compile(
-    r"^(?:广西|广东|中国|中央|国家|全国|人民银行|国网|南方电网|南宁|桂林|北海|防城港|贵港|玉林|百色|河池|来宾|崇左)"
-)
+# Bodies that never take the list's prefix: national bodies and their branches. A body named
+# after its own place (广西税务局, 南宁海关, 三亚供电局) is found by the gazetteer instead.
+# 人民银行南宁中心支行, 中国铁路南宁局集团有限公司, 国家外汇管理局柳州市中心支局, 海关总署广东分署
+PROPER_START = re.compile(r"^(?:中国|中共中央|中央(?!商务)|国家|全国|国务院|人民银行|国网|南方电网|海关总署)")
 PROPER_END = re.compile(r"(?:海关|学院|大学|公司|集团|银行|支行|分行)$")
 # Descriptions of a group of bodies rather than one body: 各县（区）人民政府, 市直各有关部门,
 # 涉及政务服务有关部门, 有行政处罚权的部门, 自治区减轻企业负担联席会议成员单位
@@ -100,6 +101,37 @@ PERSON_BRACKET = re.compile(
     r"（(?:(?:联系人|负责人|分管领导|责任人|联络员)\s*[：:][^（）]*"
     rf"|[{SURNAMES}][{CJK}]{{1,2}}\s*[，,、 ]?\s*[{CJK}]{{0,6}}(?:主任|局长|厅长|书记|部长|院长|处长|科长|主席|行长|秘书长|经理|组长|同志)[^（）]*)）"
 )
+
+# A level prefix typed twice: 国国家税务总局深圳市税务局, 市市财政局 (not 市市场监管局: 市 + 市场监管局)
+LEADING_STUTTER = re.compile(r"^(?:国(?=国家)|省(?=省)|市(?=市(?!场|政|容))|县(?=县(?!域))|区(?=区(?!域)))")
+# A word typed twice: 市工业和信息化和信息化局
+DOUBLED_WORD = re.compile(rf"([{CJK}]{{2,4}})\1")
+# A level prefix a list or a converter put before a name that says its own place or is national:
+# 市三亚供电局, 省深圳证监局, 市海南国际仲裁院三亚分院, 省海关总署广东分署
+PUT_BEFORE = re.compile(r"^(?:自治区|省|市|县|区)")
+
+# What starts a second body written straight after a first, with nothing between them:
+# 市发展改革委市应急局, 深圳市前海深港现代服务业合作区管理局国家税务总局深圳市税务局, 市财政局各县（区）人民政府
+# (各成员单位 after a committee is its members, not another body: 各 starts one only before a level)
+BODY_START = re.compile(
+    r"^(?:自治区|省|市(?!场|容|政(?!府))|县(?!域)|区(?!域)|各(?=[市县区乡镇]|设区市|地级)|中国|国家|国务院)"
+)
+# Words before a group that end like a body's name but are not one: 相关市直部门, 各有关区政府
+QUALIFIER_END = ("相关", "有关")
+# Sub-units named after a place, which stay with the body before them: 梧州海关贺州工作组,
+# 市公安局柳北分局, 中国银行保险监督管理委员会三亚监管分局
+SUB_UNIT = re.compile(r"(?:分局|支局|分行|支行|分院|支队|大队|中队|派出所|工作组|办事处|分中心|分公司|分署)$")
+
+# An 等 list's closing group, kept as a group of its own: 市农业农村局等相关行业主管部门 →
+# 市农业农村局 and 相关行业主管部门; 市财政局等行业主管部门 → 市财政局 and 相关行业主管部门
+# (等部门 / 等有关单位 alone say nothing and are dropped)
+ETC_GROUP = re.compile(r"^(?P<listed>.+?)等(?P<group>.*?(?:部门|单位|机构|机关))$")
+GROUP_WORDS_ONLY = re.compile(r"^(?:相关|有关|其他|各)?(?:部门|单位|机构|机关)$")
+# An 等 between one place and the kind of body all the places have: 东莞等市人民政府 → 东莞市人民政府
+ETC_PLACES = re.compile(r"^(?P<place>[^等]{2,6})等(?P<body>[市县区](?:人民政府|政府))$")
+# An 等 or 和 before a group that starts with 各, which is a separate entry:
+# 中国铁路南宁局集团有限公司等和各设区市公共资源交易平台整合牵头部门, 自治区公共资源交易中心和各设区市…
+AND_EACH = re.compile(r"(?:等)?(?:和|及|以及|与)(?=各)")
 
 # An alias in brackets after the name: 市发展改革委（粮食和储备局）, 市财政局(金融办), 新闻出版局（版权局）
 ALIAS = re.compile(r"^(?P<name>.+?)（(?P<alias>[^（）]+)）$")
@@ -163,7 +195,7 @@ def is_department_list(text: str) -> bool:
 
 def _names(text: str, prefix: str | None) -> list[str]:
     """Every entry of a list, normalised, without repeats; personal names dropped."""
-    text = PERSON_BRACKET.sub("", _fold_brackets(text))
+    text = AND_EACH.sub("、", PERSON_BRACKET.sub("", _fold_brackets(text)))
     text = GENERIC_LEVEL_LIST.sub(lambda m: m.group().replace("、", LEVEL_LIST_MARK), text)
     tokens = _distribute_shared_suffix(_tokens(text))
     names: list[str] = []
@@ -172,11 +204,120 @@ def _names(text: str, prefix: str | None) -> list[str]:
         token = _drop_person_tail(token)
         if after_space and previous_is_department and _is_person(token):
             continue
-        name, prefix = _with_prefix(token.replace(LEVEL_LIST_MARK, "、"), prefix)
-        if name not in names:
-            names.append(name)
-        previous_is_department = is_department_like(name)
+        for piece in _expand(token.replace(LEVEL_LIST_MARK, "、")):
+            name, prefix = _with_prefix(piece, prefix)
+            name = tidy_name(name)
+            if name not in names:
+                names.append(name)
+            previous_is_department = is_department_like(name)
     return names
+
+
+def tidy_name(name: str) -> str:
+    """A name without typing slips: a doubled prefix or word, a level prefix before another place.
+
+    国国家税务总局深圳市税务局 → 国家税务总局深圳市税务局; 市工业和信息化和信息化局 → 市工业和信息化局;
+    市三亚供电局 → 三亚供电局; 省海关总署广东分署 → 海关总署广东分署.
+    """
+    name = DOUBLED_WORD.sub(r"\1", LEADING_STUTTER.sub("", name))
+    prefix = PUT_BEFORE.match(name)
+    if prefix and len(name) - prefix.end() >= 3 and _names_own_place(name[prefix.end() :]):
+        name = name[prefix.end() :]
+    return name
+
+
+def _names_own_place(name: str) -> bool:
+    """True if a name starts with a place (三亚供电局, 广西税务局) or is a national body's."""
+    return bool(PROPER_START.match(name) or gazetteer().at(name))
+
+
+def _expand(token: str) -> list[str]:
+    """The entries one piece of a list holds: bodies written together, an 等 list's parts.
+
+    市发展改革委李知仲市财政局戴联华市国资委 → 市发展改革委, 市财政局, 市国资委 (leaders' names dropped);
+    市农业农村局等相关行业主管部门 → 市农业农村局, 相关行业主管部门; 东莞等市人民政府 → 东莞市人民政府.
+    """
+    places = ETC_PLACES.match(token)
+    if places and gazetteer().at(places.group("place")):
+        return [places.group("place") + places.group("body")]
+    entries: list[str] = []
+    for piece in _unglue(token):
+        etc = ETC_GROUP.match(piece)
+        if etc and ORG_SUFFIX.search(etc.group("listed")):
+            entries.append(etc.group("listed"))
+            group = etc.group("group")
+            if not GROUP_WORDS_ONLY.match(group):
+                entries.append(group if GENERIC.search(group) else "相关" + group)
+        else:
+            entries.append(piece)
+    return entries
+
+
+def _unglue(token: str) -> list[str]:
+    """A piece cut where a second body starts straight after a first; a person's name between is dropped.
+
+    Cuts only after a character a body's name ends with (局, 委, 办, 厅 …) or a closing bracket.
+    """
+    pieces: list[str] = []
+    start = 0
+    depth = 0
+    position = 1
+    while position < len(token):
+        previous = token[position - 1]
+        depth += (previous in OPEN_BRACKETS) - (previous in CLOSE_BRACKETS)
+        left, rest = token[start:position], token[position:]
+        ends_body = previous in ORG_SUFFIX_CHARS or (previous == "）" and parse_department(left).aliases)
+        if depth <= 0 and ends_body and len(left) >= 2 and not left.endswith(QUALIFIER_END):
+            person = _person_ahead(rest)
+            if person:
+                pieces.append(left)
+                start = position = position + len(person)
+                continue
+            if _second_body_starts(left, rest):
+                pieces.append(left)
+                start = position
+        position += 1
+    pieces.append(token[start:])
+    return [piece for piece in pieces if piece]
+
+
+def _person_ahead(rest: str) -> str:
+    """A person's name rest starts with, when a body or nothing follows it: 李知仲 of 李知仲市财政局."""
+    for length in (3, 2):
+        person, after = rest[:length], rest[length:]
+        if len(person) < length or person[0] not in SURNAMES:
+            continue
+        # Given names may hold 联 or 华 but do not end like a body (李会 could be one).
+        if person[-1] in ORG_SUFFIX_CHARS or PLACE_MARK.search(person):
+            continue
+        if not after or _starts_full_body(after, shortest=4):
+            return person
+    return ""
+
+
+def _starts_full_body(text: str, shortest: int = 3) -> bool:
+    """True if text starts with a body of its own: 市政府…, 钦州保税港区管委经发处.
+
+    After a person's name the body must be longer (shortest=4): in 高新区分局, 高新 is no person.
+    """
+    end = next((i for i, ch in enumerate(text) if ch in ORG_SUFFIX_CHARS), len(text) - 1) + 1
+    if end < shortest:
+        return False
+    return bool(BODY_START.match(text) or gazetteer().at(text))
+
+
+def _second_body_starts(left: str, rest: str) -> bool:
+    """True if rest, after a complete body left, is another body rather than part of left's name.
+
+    A level prefix (市应急局) or a national name (国家税务总局…) starts one; a place starts one only
+    after a local body (市商务局钦州保税港区管委), not after a body it is a branch of
+    (国家税务总局三亚市税务局, 梧州海关贺州工作组).
+    """
+    if len(rest) < 3 or SUB_UNIT.search(rest) and not BODY_START.match(rest):
+        return False
+    if BODY_START.match(rest):
+        return _starts_full_body(rest) or rest.startswith(("中国", "国家", "国务院"))
+    return bool(LEVEL_PREFIX.match(left) and gazetteer().at(rest) and _starts_full_body(rest))
 
 
 def carried_prefix(names: list[str], default: str | None = None) -> str | None:
@@ -372,7 +513,7 @@ def _needs_prefix(name: str) -> bool:
     """True for a bare department name (人力资源社会保障局) that says nothing of its level."""
     if name.startswith("各") or GENERIC.search(name):
         return False
-    if PROPER_START.match(name) or PROPER_END.search(name):
+    if _names_own_place(name) or PROPER_END.search(name):
         return False
     if PLACE_MARK.search(COMMON_PLACE_WORDS.sub("", name)):
         return False
