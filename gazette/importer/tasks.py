@@ -87,6 +87,8 @@ COMPLETE_END = "。；;！？!?：:”）)〕]】"
 # 完成时限 | 自治区 牵头单位 配合单位 | 柳州市 牵头单位 配合单位; 建设项目 | 建设内容 | 时间节点 | 责任单位
 HEADER_ROLES = (
     ("number", re.compile(r"序号|编号")),
+    # People, not bodies, before 责任 and 牵头 catch them: 责任领导 | 牵头市领导 | 联系人 (not 责任单位及责任人)
+    ("person", re.compile(r"^(?!.*(?:单位|部门)).*(?:领导|联系人|负责人|责任人|联络员|经办人)")),
     ("lead", re.compile(r"牵头")),
     ("support", re.compile(r"配合|协助|协办|参与|支持")),
     ("responsible", re.compile(r"责任|实施主体|承办")),
