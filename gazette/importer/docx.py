@@ -90,7 +90,10 @@ def paragraph_text(paragraph) -> str:
 
 
 def table_lines(table) -> list[str]:
-    """One tab-separated line per row of a Word table, cells placed on the table's grid."""
+    """One tab-separated line per row of a Word table, cells placed on the table's grid.
+
+    A row that stops short of the grid (w:gridAfter) ends with its last cell, as a converter prints it.
+    """
     lines: list[str] = []
     # Per grid column: (row index, text) of the cell a vertical merge started in.
     merge_origin: dict[int, tuple[int, str]] = {}
@@ -113,14 +116,13 @@ def table_lines(table) -> list[str]:
             cells.append(text)
             cells.extend([""] * (width - 1))
             column += width
-        cells.extend([""] * grid_skip(row, "gridAfter"))
         if any(cells):
             lines.append("\t".join(cells))
     return lines
 
 
 def grid_skip(row, name: str) -> int:
-    """Grid columns a row leaves out before or after its cells (w:gridBefore / w:gridAfter)."""
+    """Grid columns a row leaves out before its cells (w:gridBefore)."""
     element = row.find(f"{W}trPr/{W}{name}")
     value = element.get(f"{W}val") if element is not None else None
     return int(value) if value and value.isdigit() else 0

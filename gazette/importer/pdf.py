@@ -113,7 +113,7 @@ def page_lines(page, number: int) -> tuple[list[PdfLine], int]:
         and 0 <= char["x0"] <= page.width
         and 0 <= char["top"] <= page.height
     ]
-    tables = page.find_tables() if (page.rects or page.lines) else []
+    tables = page.find_tables(table_settings(page)) if (page.rects or page.lines) else []
     tables = [table for table in tables if len(table.rows) >= 2 and max(len(row.cells) for row in table.rows) >= 2]
     rows: list[PdfLine] = []
     free = chars
@@ -125,6 +125,19 @@ def page_lines(page, number: int) -> tuple[list[PdfLine], int]:
     lines = group_lines(free, number) + rows
     lines.sort(key=lambda line: line.top)
     return lines, len(chars)
+
+
+def table_settings(page) -> dict:
+    """pdfplumber's table settings for a page, with the rule a page break left out put back.
+
+    A row broken by a page break may be drawn without its bottom (or top) rule: the column
+    rules then end where no row rule does, and a rule is assumed there so the row is found.
+    """
+    edges = page.edges
+    rows = [edge["top"] for edge in edges if edge["orientation"] == "h"]
+    ends = {round(y, 1) for edge in edges if edge["orientation"] == "v" for y in (edge["top"], edge["bottom"])}
+    missing = sorted(y for y in ends if not any(abs(y - row) <= 2 for row in rows))
+    return {"explicit_horizontal_lines": missing} if missing and rows else {}
 
 
 def _inside(char: dict, box: tuple[float, float, float, float]) -> bool:
@@ -310,7 +323,7 @@ def join_pieces(pieces: list[str]) -> str:
 
 def _continues(above: PdfLine, line: PdfLine, left: float, right: float) -> bool:
     """True when line is the next wrapped line of the paragraph above: that one is full, this one not indented."""
-    if abs(above.size - line.size) > 1.5 or "\u3000" in above.text:
+    if abs(above.size - line.size) > 1.5:
         return False
     if above.x1 < right - 1.2 * above.size or line.x0 > left + 0.6 * line.size:
         return False

@@ -61,11 +61,16 @@ SUPPORT_LABELS = frozenset(
 )
 DEADLINE_LABELS = frozenset({"完成时限", "完成时间", "完成期限", "时间节点", "时间安排", "时限要求"})
 
-# The document's rule that the first listed body leads:
+# The document's rule that the first listed body leads, in its wordings:
 # 〔各县（区）人民政府，市工商局、邮政管理局。排在第一位的为牵头单位，下同〕
+# （…按职责分工负责，列第一位者为牵头单位，下同）  排在第一位的部门为牵头部门  第一个为牵头单位
+# 排名第一的单位为牵头单位  排在首位的是牵头单位
 FIRST_LISTED_LEADS = re.compile(
-    r"(?:排在|排名|列在|列于|排|列)?(?:第一位?|首位|第一个|最前面?)的?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)?"
+    r"(?:排在|排名|排序|列在|列于|位列|排|列)?(?:第一位?|首位|第一个|第一家|最前面?)(?:的|者)?(?:单位|部门)?"
+    r"(?:者)?(?:为|是|作为)牵头(?:单位|部门)?"
 )
+# "，列第一位者为牵头单位，下同" — the rule written inside an assignment bracket after the names.
+FIRST_LISTED_CLAUSE = re.compile(rf"[，,；;。]?\s*(?:{FIRST_LISTED_LEADS.pattern})\s*(?:[，,；;]?\s*下同)?\s*$")
 # …为牵头单位，下同 — the rule holds for the rest of the document, not just this bracket.
 HOLDS_BELOW = re.compile(r"下同")
 # A lead marked inside a list: 市商务局（牵头）、市财政局
@@ -293,6 +298,10 @@ def _assignment(content: str, text: str, start: int, end: int) -> _Parts | None:
     """The parts of a bracket that assigns a task, or None for any other bracket."""
     listing, _, note = content.partition("。")
     listing = listing.strip()
+    clause = FIRST_LISTED_CLAUSE.search(listing)
+    if clause and clause.start() > 0:
+        # "科技部、发展改革委等按职责分工负责，列第一位者为牵头单位，下同": the rule is a note, not names.
+        listing, note = listing[: clause.start()].strip(), clause.group() + note
     first_listed = bool(FIRST_LISTED_LEADS.search(note))
     holds_below = first_listed and bool(HOLDS_BELOW.search(note))
     labels = list(LABEL.finditer(listing))

@@ -24,11 +24,12 @@ SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000\u00a0]+(?=[{
 # Brackets a 文号 year may be written in: 〔2018〕 [2018] (2018) 【2018】 ［2018］ （2018） 〖2018〗
 YEAR_OPEN = "〔\\[(【［（〖｛{"
 YEAR_CLOSE = "〕\\])】］）〗｝}"
-# 贺政办发〔2018〕139号, 贺政办发[2018]139号, 贺政办发 2018 139号, 柳政办〔2023〕10号, 桂政发〔2019〕 5 号
+# 贺政办发〔2018〕139号, 贺政办发[2018]139号, 贺政办发 2018 139号, 柳政办〔2023〕10号, 桂政发〔2019〕 5 号,
+# 鲁汛旱办明电[2020]的43号 (a 的 typed or recognised where 第 belongs)
 DOC_NUMBER = re.compile(
     rf"(?P<code>[{CJK}A-Za-z]{{1,14}}?)\s*"
     rf"(?:[{YEAR_OPEN}]\s*(?P<year>(?:19|20)\d\d)\s*[{YEAR_CLOSE}]|\s+(?P<year2>(?:19|20)\d\d)\s+)"
-    r"\s*第?\s*(?P<seq>\d{1,5})\s*号"
+    r"\s*[第的]?\s*(?P<seq>\d{1,5})\s*号"
 )
 
 # 政府令 numbers have no year and are kept whole: "柳州市人民政府令第12号", "柳州市人民政府令 第 12 号",
