@@ -181,6 +181,8 @@ def test_deploy_checks_pass_under_production_settings(subprocess_env):
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
     )
     env.pop("GONGBAO_HTTPS", None)
+    # The browser tests set this in the test process (Playwright's sync API under pytest-django).
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
     result = subprocess.run(
         [PYTHON, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
