@@ -4,8 +4,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
+
+from .pinyin import UNPLACED_SECTION
 
 
 class DepartmentQuerySet(models.QuerySet):
@@ -19,50 +21,157 @@ class DepartmentQuerySet(models.QuerySet):
     def in_city(self, city: str | None) -> DepartmentQuerySet:
         return self.filter(city=city) if city else self
 
+    def at_level(self, level: str | None) -> DepartmentQuerySet:
+        return self.filter(level=level) if level else self
+
     def name_contains(self, text: str | None) -> DepartmentQuerySet:
-        return self.filter(name__icontains=text) if text else self
+        """Bodies whose name, or one of their aliases, contains text."""
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(Exists(DepartmentAlias.objects.filter(department=OuterRef("pk"), alias__icontains=text)))
+        )
+
+    def placed(self) -> DepartmentQuerySet:
+        return self.exclude(place_key=UNPLACED_SECTION)
+
+    def unplaced(self) -> DepartmentQuerySet:
+        """Bodies of a city, county or province the documents did not say (市X局 in a province's notice)."""
+        return self.filter(place_key=UNPLACED_SECTION)
+
+    def in_review(self) -> DepartmentQuerySet:
+        """New names that look like an existing body's, waiting for an admin to merge or accept them."""
+        return self.filter(review=True)
+
+    def in_place_of(self, department: Department) -> DepartmentQuerySet:
+        """Bodies of the same province, city and county as department, other than itself."""
+        return self.filter(province=department.province, city=department.city, county=department.county).exclude(
+            pk=department.pk
+        )
+
+    def in_registry_order(self) -> DepartmentQuerySet:
+        """By place section (cities, provinces, national, unplaced), then level, groups last, then pinyin."""
+        rank = Case(
+            *(When(level=level, then=Value(position)) for position, level in enumerate(Department.Level.values)),
+            output_field=IntegerField(),
+        )
+        return self.order_by("place_key", "is_group", rank, "sort_key", "name")
 
 
 class Department(models.Model):
-    """A government body of one city (市商务局 of 贺州 is not 市商务局 of 柳州)."""
+    """A government body or unit, with its level and place (市商务局 of 贺州 is not 市商务局 of 柳州).
 
+    National bodies have no place, a province's bodies only their province, a city's and a
+    county's their city (and county); `name` is written as the body's own gazette writes it
+    (市市场监管局 for 柳州市市场监管局, which is kept as an alias).
+    """
+
+    class Level(models.TextChoices):
+        CITY = "city", "市级"
+        COUNTY = "county", "县（区）级"
+        PROVINCIAL = "provincial", "省级"
+        NATIONAL = "national", "国家级"
+        OTHER = "other", "其他单位"
+
+    province = models.CharField("省份", max_length=100, blank=True)
     city = models.CharField("城市", max_length=100, blank=True)
+    county = models.CharField("县（区）", max_length=100, blank=True)
     name = models.CharField("名称", max_length=200)
+    level = models.CharField("层级", max_length=20, choices=Level.choices, default=Level.OTHER)
+    is_group = models.BooleanField("泛指", default=False, help_text="如 各县（区）人民政府、市直各有关部门")
+    review = models.BooleanField("待审核", default=False, help_text="与已有单位名称相近，等待管理员合并或确认为新单位")
+    sort_key = models.CharField("名称拼音", max_length=400, blank=True, editable=False)
+    place_key = models.CharField("地区排序", max_length=200, blank=True, editable=False)
 
     objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "单位"
         verbose_name_plural = "单位"
-        ordering = ["city", "name"]
-        constraints = [models.UniqueConstraint(fields=["city", "name"], name="department_unique_per_city")]
+        ordering = ["place_key", "sort_key", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "city", "county", "name"], name="department_unique_per_place")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.city}）" if self.city else self.name
+        return f"{self.name}（{self.place}）" if self.place else self.name
 
     def get_absolute_url(self) -> str:
         return reverse("policies:department-detail", args=[self.pk])
+
+    @property
+    def place(self) -> str:
+        """Where the body belongs, as staff read it: 柳州市, 柳州市城中区, 广西壮族自治区, or ''."""
+        return f"{self.city}{self.county}" if self.city else self.province
+
+    @property
+    def is_unplaced(self) -> bool:
+        return self.place_key == UNPLACED_SECTION
+
+    @property
+    def section(self) -> str:
+        """The registry heading the body is listed under."""
+        if self.is_unplaced:
+            return "未定位的单位"
+        if self.city:
+            return self.city
+        return self.province or "国家部委及直属机构"
 
 
 class DepartmentAlias(models.Model):
     """Another name of a body: an abbreviation (市发改委), a former name, or a parenthesised alias.
 
-    Admins edit this table; the importer maps aliases to their department. An alias with
-    an empty city applies to every city.
+    Without a department, the row is a spelling rule admins edit (alias → canonical, for one
+    city, or for every city with an empty city). With a department, it is a name that body was
+    written as (柳州市市场监管局, 市自然资源局和规划局, 市工商局 with a note on the renaming), found
+    by the next import in the body's place.
     """
 
+    department = models.ForeignKey(
+        "Department", on_delete=models.CASCADE, related_name="aliases", null=True, blank=True, verbose_name="单位"
+    )
     city = models.CharField("城市", max_length=100, blank=True, help_text="留空表示适用于所有城市")
     alias = models.CharField("别名", max_length=200)
     canonical = models.CharField("规范名称", max_length=200, help_text="如 市发展改革委")
+    note = models.CharField("说明", max_length=200, blank=True, help_text="如 2018年机构改革：工商局并入市场监管局")
 
     class Meta:
         verbose_name = "单位别名"
         verbose_name_plural = "单位别名"
         ordering = ["city", "alias"]
-        constraints = [models.UniqueConstraint(fields=["city", "alias"], name="department_alias_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "alias"], condition=Q(department__isnull=True), name="department_alias_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["department", "alias"],
+                condition=Q(department__isnull=False),
+                name="department_alias_unique_per_body",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.alias} → {self.canonical}"
+
+
+class DocumentIssuer(models.Model):
+    """A body that issued a document (its 发文机关; a joint notice has several)."""
+
+    document = models.ForeignKey(
+        "gazette.Document", on_delete=models.CASCADE, related_name="issuer_links", verbose_name="文件"
+    )
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="issued", verbose_name="单位")
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "发文机关"
+        verbose_name_plural = "发文机关"
+        ordering = ["document", "order"]
+        constraints = [models.UniqueConstraint(fields=["document", "department"], name="document_issuer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.document}"
 
 
 class TaskQuerySet(models.QuerySet):

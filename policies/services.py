@@ -1,41 +1,116 @@
-"""Writes for task assignments and the department registry."""
+"""Writes for task assignments and the department registry: resolving names, merging bodies."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from gazette.importer.departments import canonical_name, parse_department
+from gazette.importer.bodies import Body, Where, body_bare_key, body_likeness, body_read, former_name_of, where_from
+from gazette.importer.departments import canonical_name, split_departments
 from gazette.importer.records import TaskRecord
 
-from .models import Department, DepartmentAlias, Task, TaskAssignment
+from .models import Department, DepartmentAlias, DocumentIssuer, Task, TaskAssignment
+from .pinyin import name_sort_key, place_sort_key
 
 
-def department_resolve(*, name: str, city: str, aliases: dict[str, str] | None = None) -> Department:
-    """The registry's department for a normalised name in a city, following the alias table.
+def document_place(document) -> Where:
+    """The place a document speaks from: its issuer's, else its gazette's city, else its region."""
+    return where_from(issuer=document.issuer, city=document.issue.gazette.city, region=document.region)
 
-    A bracketed alias (市发展改革委（市大数据发展局）) is recorded in the alias table of the city,
-    and `aliases` (if given) is updated with it.
+
+def department_resolve(
+    *, name: str, city: str = "", where: Where | None = None, aliases: dict[str, str] | None = None
+) -> Department:
+    """The registry's body for a name read in a place (`where`, or the place of `city`).
+
+    Follows, in order: the admins' spelling rules (市发改委 → 市发展改革委), names the body was
+    written as before (柳州市市场监管局, a merged typo), the name itself, and a spelling of one
+    body (市自然资源局和规划局 is 市自然资源局), which is then kept as its alias. Otherwise a new
+    body is created, flagged for review if it looks like one of its place. A bracketed alias
+    (市发展改革委（市大数据发展局）) is recorded as the body's alias.
     """
+    if where is None:
+        where = where_from(city=city)
     if aliases is None:
-        aliases = department_aliases(city=city)
-    parsed = parse_department(name)
-    canonical = canonical_name(parsed.name, aliases)
-    department, _ = Department.objects.get_or_create(city=city, name=canonical)
-    for alias in parsed.aliases:
-        if alias != canonical and alias not in aliases:
-            DepartmentAlias.objects.get_or_create(city=city, alias=alias, defaults={"canonical": canonical})
-            aliases[alias] = canonical
+        aliases = department_aliases(city=where.city)
+    body = body_read(name, where)
+    spelled = canonical_name(body.name, aliases)
+    if spelled != body.name:
+        body = replace(body, name=spelled, written=(*body.written, body.name))
+    department = _department_find(body)
+    if department is None:
+        department = _department_create(body)
+    for written in body.written:
+        department_alias_add(department=department, alias=written)
+    for alias in body.aliases:
+        _bracket_alias_add(department=department, alias=alias)
     return department
 
 
+def _department_find(body: Body) -> Department | None:
+    """The body's department by a recorded alias, by name, or by a spelling of one body."""
+    in_place = Department.objects.filter(province=body.province, city=body.city, county=body.county)
+    alias = (
+        DepartmentAlias.objects.filter(alias=body.name, department__in=in_place).select_related("department").first()
+    )
+    if alias is not None:
+        return alias.department
+    department = in_place.filter(name=body.name).first()
+    if department is not None:
+        return department
+    key = body_bare_key(body.name)
+    for candidate in in_place.filter(level=body.level, is_group=body.group):
+        if body_bare_key(candidate.name) == key:
+            department_alias_add(department=candidate, alias=body.name)
+            return candidate
+    return None
+
+
+def _department_create(body: Body) -> Department:
+    """A new body in the registry; waiting for review if a body of its place has a name like it
+    (groups such as 各县（区）人民政府 are not reviewed)."""
+    neighbours = Department.objects.filter(province=body.province, city=body.city, county=body.county, is_group=False)
+    review = not body.group and any(
+        body_likeness(body.name, other) or former_name_of(body.name, other) or former_name_of(other, body.name)
+        for other in neighbours.values_list("name", flat=True)
+    )
+    return Department.objects.create(
+        province=body.province,
+        city=body.city,
+        county=body.county,
+        name=body.name,
+        level=body.level,
+        is_group=body.group,
+        review=review,
+        sort_key=name_sort_key(body.name),
+        place_key=place_sort_key(province=body.province, city=body.city, unplaced=body.unplaced),
+    )
+
+
+def department_alias_add(*, department: Department, alias: str, note: str = "") -> None:
+    """Record another name of a body (the next import finds the body by it); its own name is not one."""
+    if alias and alias != department.name:
+        DepartmentAlias.objects.get_or_create(
+            department=department,
+            alias=alias,
+            defaults={"city": department.city, "canonical": department.name, "note": note},
+        )
+
+
+def _bracket_alias_add(*, department: Department, alias: str) -> None:
+    """Record a bracketed alias; a body filed under that name in the same place goes to review."""
+    department_alias_add(department=department, alias=alias)
+    Department.objects.in_place_of(department).filter(name=alias, review=False).update(review=True)
+
+
 def department_aliases(*, city: str) -> dict[str, str]:
-    """Alias → canonical name for a city; city-specific entries override the general ones."""
+    """Spelling rules (alias → canonical name) for a city; the city's own override the general ones."""
     rows = (
-        DepartmentAlias.objects.filter(Q(city="") | Q(city=city))
+        DepartmentAlias.objects.filter(department__isnull=True)
+        .filter(Q(city="") | Q(city=city))
         .order_by("-city")
         .values_list("alias", "canonical", "city")
     )
@@ -46,37 +121,91 @@ def department_aliases(*, city: str) -> dict[str, str]:
     return result
 
 
+@transaction.atomic
+def department_merge(*, department: Department, into: Department, note: str = "") -> Department:
+    """Merge a body into another: its tasks and issued documents move, its names become aliases
+    (with `note`, e.g. a renaming), and the body kept is no longer waiting for review.
+
+    Raises ValueError when both are the same body.
+    """
+    if department.pk == into.pk:
+        raise ValueError("不能把单位并入它自己")
+    _rows_move(TaskAssignment, department, into, ("task", "role"))
+    _rows_move(DocumentIssuer, department, into, ("document",))
+    taken = list(DepartmentAlias.objects.filter(department=into).values_list("alias", flat=True))
+    department.aliases.filter(alias__in=[*taken, into.name]).delete()
+    department.aliases.update(department=into, city=into.city, canonical=into.name)
+    department_alias_add(department=into, alias=department.name, note=note)
+    department.delete()
+    into.review = False
+    into.save(update_fields=["review"])
+    return into
+
+
+def _rows_move(model, department: Department, into: Department, unique: tuple[str, ...]) -> None:
+    """Point a department's rows at another, dropping those the other already has (same task and role)."""
+    rows = model.objects.filter(department=department)
+    duplicate = model.objects.filter(department=into, **{name: OuterRef(name) for name in unique})
+    rows.filter(Exists(duplicate)).delete()
+    rows.update(department=into)
+
+
+@transaction.atomic
+def department_accept(*, department: Department) -> Department:
+    """Accept a body waiting for review as a body of its own."""
+    department.review = False
+    department.save(update_fields=["review"])
+    return department
+
+
 @dataclass
 class DepartmentNames:
-    """A city's registry as the documents of one import read it: aliases read once, names resolved once.
+    """A gazette's registry as the documents of one import read it: names resolved once per place.
 
-    An issue of 50 plans names the same few dozen bodies thousands of times, and resolving
-    a name asks the database (get_or_create) each time. A name resolved for an earlier
-    document is reused while the alias table still maps it to the same body (an alias
-    added since may not); within a document a name is resolved once, as before.
+    An issue of 50 plans names the same few dozen bodies thousands of times, and resolving a
+    name asks the database each time. A name resolved for an earlier document of the same place
+    is reused until an alias recorded since may send it elsewhere; within a document a name is
+    resolved once.
     """
 
     city: str
-    aliases: dict[str, str]
+    where: Where = field(default_factory=Where)
+    _aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     _document: dict[str, Department] = field(default_factory=dict)
-    _earlier: dict[str, Department] = field(default_factory=dict)
+    _earlier: dict[tuple[Where, str], Department] = field(default_factory=dict)
+    _stale: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, *, city: str) -> DepartmentNames:
-        return cls(city=city, aliases=department_aliases(city=city))
+        return cls(city=city, where=where_from(city=city))
 
-    def document_start(self) -> None:
-        self._earlier.update(self._document)
+    def document_start(self, document=None) -> None:
+        """Start reading a document's names, in its own place (a compilation's notices differ)."""
+        self._earlier.update(
+            {(self.where, name): department for name, department in self._document.items() if name not in self._stale}
+        )
+        self._stale.clear()
         self._document.clear()
+        if document is not None:
+            self.where = document_place(document)
 
     def resolve(self, name: str) -> Department:
         department = self._document.get(name)
         if department is not None:
             return department
-        department = self._earlier.get(name)
-        # Its aliases were recorded when it was first resolved: only the mapping can change.
-        if department is None or department.name != canonical_name(parse_department(name).name, self.aliases):
-            department = department_resolve(name=name, city=self.city, aliases=self.aliases)
+        department = self._earlier.get((self.where, name))
+        if department is None:
+            if self.where.city not in self._aliases:
+                self._aliases[self.where.city] = department_aliases(city=self.where.city)
+            last = DepartmentAlias.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            department = department_resolve(name=name, where=self.where, aliases=self._aliases[self.where.city])
+            # A new alias sends its name to its body from the next document on, not one read earlier.
+            for alias, body in DepartmentAlias.objects.filter(pk__gt=last).values_list("alias", "department_id"):
+                if alias in self._document and self._document[alias].pk != body:
+                    self._stale.add(alias)
+                self._earlier = {
+                    key: value for key, value in self._earlier.items() if key[1] != alias or value.pk == body
+                }
         self._document[name] = department
         return department
 
@@ -85,14 +214,16 @@ class DepartmentNames:
 def document_tasks_save(
     *, document, tasks: Iterable[TaskRecord], city: str, departments: DepartmentNames | None = None
 ) -> list[Task]:
-    """Replace a document's tasks with the parsed ones, linking each to registry departments.
+    """Replace a document's tasks with the parsed ones, linking each to registry departments,
+    and link the document to the bodies that issued it (its 发文机关).
 
-    `departments` (of the same city) carries resolved names from one document to the next.
+    Names are read in the document's own place (its issuer's city, else the gazette's `city`);
+    `departments` carries resolved names from one document to the next.
     """
     document.tasks.all().delete()
     if departments is None:
         departments = DepartmentNames.load(city=city)
-    departments.document_start()
+    departments.document_start(document)
     records = list(tasks)
     saved = Task.objects.bulk_create(
         [
@@ -120,4 +251,23 @@ def document_tasks_save(
                 seen.add((department.pk, role))
                 assignments.append(TaskAssignment(task=task, department=department, role=role, order=position))
     TaskAssignment.objects.bulk_create(assignments)
+    document_issuers_save(document=document, departments=departments)
     return saved
+
+
+@transaction.atomic
+def document_issuers_save(*, document, departments: DepartmentNames | None = None) -> list[Department]:
+    """Link a document to the bodies its 发文机关 names (深圳市前海…管理局、国家税务总局深圳市税务局: two)."""
+    if departments is None:
+        departments = DepartmentNames.load(city=document.issue.gazette.city)
+        departments.document_start(document)
+    DocumentIssuer.objects.filter(document=document).delete()
+    issuers = []
+    for name in split_departments(document.issuer or ""):
+        department = departments.resolve(name)
+        if department not in issuers:
+            issuers.append(department)
+    DocumentIssuer.objects.bulk_create(
+        [DocumentIssuer(document=document, department=department, order=n) for n, department in enumerate(issuers)]
+    )
+    return issuers

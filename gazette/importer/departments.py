@@ -104,8 +104,10 @@ PERSON_BRACKET = re.compile(
 
 # A level prefix typed twice: 国国家税务总局深圳市税务局, 市市财政局 (not 市市场监管局: 市 + 市场监管局)
 LEADING_STUTTER = re.compile(r"^(?:国(?=国家)|省(?=省)|市(?=市(?!场|政|容))|县(?=县(?!域))|区(?=区(?!域)))")
-# A word typed twice: 市工业和信息化和信息化局
+# A word typed twice: 市工业和信息化和信息化局; a character typed twice: 自治区各行政政法单位, 市发改改革委
+# (not the 市 of 市市场监管局, whose second 市 starts 市场, nor a place's own: 齐齐哈尔市)
 DOUBLED_WORD = re.compile(rf"([{CJK}]{{2,4}})\1")
+DOUBLED_CHARACTER = re.compile(rf"([{CJK}])\1")
 # A level prefix a list or a converter put before a name that says its own place or is national:
 # 市三亚供电局, 省深圳证监局, 市海南国际仲裁院三亚分院, 省海关总署广东分署
 PUT_BEFORE = re.compile(r"^(?:自治区|省|市|县|区)")
@@ -219,10 +221,24 @@ def tidy_name(name: str) -> str:
     国国家税务总局深圳市税务局 → 国家税务总局深圳市税务局; 市工业和信息化和信息化局 → 市工业和信息化局;
     市三亚供电局 → 三亚供电局; 省海关总署广东分署 → 海关总署广东分署.
     """
-    name = DOUBLED_WORD.sub(r"\1", LEADING_STUTTER.sub("", name))
+    name = _undouble(DOUBLED_WORD.sub(r"\1", LEADING_STUTTER.sub("", name)))
     prefix = PUT_BEFORE.match(name)
     if prefix and len(name) - prefix.end() >= 3 and _names_own_place(name[prefix.end() :]):
         name = name[prefix.end() :]
+    return name
+
+
+def _undouble(name: str) -> str:
+    """Drop the second of a character typed twice, unless a level prefix is followed by a word
+    starting with it (市市场监管局) or a place's name has either (齐齐哈尔市, 北海海关)."""
+    places = [range(m.start, m.end) for m in gazetteer().mentions(name)]
+    for match in reversed(list(DOUBLED_CHARACTER.finditer(name))):
+        second = match.start() + 1
+        if match.start() == 0 and LEVEL_PREFIX.match(name[second:]) is None and PUT_BEFORE.match(name):
+            continue  # 市市场监管局: 市 + 市场监管局 (LEVEL_PREFIX does not read 市场 as a prefix)
+        if any(match.start() in span or second in span for span in places):
+            continue  # 齐齐哈尔市, and 北海海关: 北海 + 海关
+        name = name[:second] + name[second + 1 :]
     return name
 
 

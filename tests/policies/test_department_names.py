@@ -31,12 +31,13 @@ def test_names_shared_by_an_issue_are_resolved_once(monkeypatch):
         tasks = [TaskRecord(text="推进冷链。", lead=["市商务局"], support=["市邮政管理局", "市商务局"])]
         document_tasks_save(document=document, tasks=tasks, city="贺州市", departments=departments)
 
-    assert sorted(calls) == ["市商务局", "市邮政管理局"]
+    # The bodies of the tasks, and the issuer of the documents (贺州市人民政府办公室), once each.
+    assert sorted(calls) == ["市商务局", "市邮政管理局", "贺州市人民政府办公室"]
     assert [_lead_names(document) for document in documents] == [["市商务局"]] * 3
 
 
 def test_an_alias_from_one_document_applies_to_the_next():
-    departments = DepartmentNames.load(city="柳州市")
+    departments = DepartmentNames.load(city="贺州市")
     first, second = DocumentFactory(), DocumentFactory()
     document_tasks_save(
         document=first,
@@ -44,13 +45,13 @@ def test_an_alias_from_one_document_applies_to_the_next():
             TaskRecord(text="推进通关便利化。", lead=["市口岸办"]),
             TaskRecord(text="统筹推进。", lead=["市商务局（市口岸办）"]),
         ],
-        city="柳州市",
+        city="贺州市",
         departments=departments,
     )
     document_tasks_save(
         document=second,
         tasks=[TaskRecord(text="推进通关便利化。", lead=["市口岸办"])],
-        city="柳州市",
+        city="贺州市",
         departments=departments,
     )
 
