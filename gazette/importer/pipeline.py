@@ -12,6 +12,7 @@
 
 A policy compilation (汇编) takes `compilation.read_compilation` instead of steps 2–3.
 6. `tasks.extract_tasks`     each document's blocks → task assignments (牵头/配合, 完成时限)
+7. `validity.read_validity`  each document → 文种, 规范性文件, 施行/有效期, what it repeals or amends
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .records import COMPILATION, GAZETTE, PARAGRAPH, Block, IssueRecord
 from .tasks import extract_tasks
 from .toc import read_toc
 from .unwrap import restore_line_breaks
+from .validity import read_validity
 
 # The name an issue gets when its cover names no gazette; `--gazette NAME` overrides it.
 UNNAMED_GAZETTE = "未命名公报"
@@ -119,9 +121,10 @@ def parse_gazette(text: str) -> IssueRecord:
 
 
 def with_tasks(issue: IssueRecord) -> IssueRecord:
-    """Fill each document's tasks from its blocks (step 6)."""
+    """Fill each document's tasks from its blocks (step 6), and its genre, dates and repeals (step 7)."""
     for document in issue.documents:
         document.tasks = extract_tasks(document.blocks)
+        read_validity(document, published=issue.published)
     return issue
 
 

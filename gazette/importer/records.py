@@ -62,6 +62,17 @@ class TaskRecord:
 
 
 @dataclass
+class DocumentRef:
+    """A document another one names as repealed or amended: its 文号 and/or its title, as cited."""
+
+    doc_number: str | None = None
+    title: str | None = None
+
+    def to_json(self) -> dict:
+        return {"doc_number": self.doc_number, "title": self.title}
+
+
+@dataclass
 class DocumentRecord:
     """One document of an issue (or one item of a compilation)."""
 
@@ -81,6 +92,18 @@ class DocumentRecord:
     attachments: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     tasks: list[TaskRecord] = field(default_factory=list)
+    # What kind of document it is and how long it holds (read by `validity.read_validity`).
+    # 文种: 通知, 办法, 方案…; for 关于印发《…办法》的通知 genre is 通知 and transmitted_genre 办法.
+    genre: str | None = None
+    transmitted_genre: str | None = None
+    # 规范性文件: 规 in the 文号's code, a 规范性文件 栏目, or the text says so.
+    normative: bool = False
+    effective_from: dt.date | None = None
+    # Where effective_from came from: validity.DATE_IN_TEXT, DOCUMENT_DATE or ISSUE_DATE.
+    effective_basis: str | None = None
+    valid_until: dt.date | None = None
+    repeals: list[DocumentRef] = field(default_factory=list)
+    amends: list[DocumentRef] = field(default_factory=list)
 
     @property
     def body(self) -> str:
@@ -100,6 +123,14 @@ class DocumentRecord:
             "fragment": self.fragment,
             "body": self.body,
             "tasks": [task.to_json() for task in self.tasks],
+            "genre": self.genre,
+            "transmitted_genre": self.transmitted_genre,
+            "normative": self.normative,
+            "effective_from": self.effective_from.isoformat() if self.effective_from else None,
+            "effective_basis": self.effective_basis,
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "repeals": [ref.to_json() for ref in self.repeals],
+            "amends": [ref.to_json() for ref in self.amends],
         }
 
 
