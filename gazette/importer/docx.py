@@ -24,8 +24,6 @@ from .errors import GazetteFileError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-# Rows at the top of a table that are its header: a cell merged down from them is a label.
-HEADER_ROWS = 2
 
 
 def docx_text(data: bytes, *, name: str) -> str:
@@ -95,12 +93,14 @@ def table_lines(table) -> list[str]:
     A row that stops short of the grid (w:gridAfter) ends with its last cell, as a converter prints it.
     """
     lines: list[str] = []
-    # Per grid column: (row index, text) of the cell a vertical merge started in.
-    merge_origin: dict[int, tuple[int, str]] = {}
+    # Per grid column: (whether it is a header cell, text) of the cell a vertical merge started in.
+    merge_origin: dict[int, tuple[bool, str]] = {}
     for row_index, row in enumerate(table.iterchildren(f"{W}tr")):
         cells: list[str] = []
         column = grid_skip(row, "gridBefore")
         cells.extend([""] * column)
+        # The first row is the header; a row whose first cell continues a header cell down is too.
+        header = row_index == 0
         for cell in row.iterchildren(f"{W}tc"):
             span = cell_property(cell, "gridSpan")
             width = int(span) if span and span.isdigit() else 1
@@ -108,9 +108,11 @@ def table_lines(table) -> list[str]:
             text = cell_text(cell)
             if merge is not None and merge.get(f"{W}val") != "restart":
                 origin = merge_origin.get(column)
-                text = origin[1] if origin and origin[0] >= HEADER_ROWS else ""
+                if column == 0 and origin and origin[0]:
+                    header = True
+                text = origin[1] if origin and not origin[0] else ""
             elif merge is not None:
-                merge_origin[column] = (row_index, text)
+                merge_origin[column] = (header, text)
             else:
                 merge_origin.pop(column, None)
             cells.append(text)

@@ -59,11 +59,13 @@ ARTICLE_NAME = re.compile(
     re.I,
 )
 # Text lines of the page's furniture that stay inside an article element:
-# "字号：大 中 小", "【打印本页】【关闭窗口】", "分享到：", "扫一扫在手机打开当前页", "当前位置：首页 > 政策"
+# "字号：大 中 小", "【打印本页】【关闭窗口】", "分享到：", "扫一扫在手机打开当前页", "当前位置：首页 > 政策",
+# "发布时间：2024-05-06 09:30　浏览次数：12"
 FURNITURE_LINE = re.compile(
     r"^(?:【?\s*(?:字号|字体)\s*[：:].{0,12}|.*(?:打印本页|关闭窗口|打印\s*关闭|\[\s*打印\s*\]|【\s*打印\s*】).*"
     r"|分享到\s*[：:]?.{0,30}|.*扫一扫.{0,20}|当前位置\s*[：:].*|您现在的位置\s*[：:].*|浏览次数\s*[：:]?\s*\d*"
-    r"|上一篇\s*[：:].*|下一篇\s*[：:].*|来源\s*[：:].{0,30}|责任编辑\s*[：:].{0,20}|【\s*(?:大|中|小)\s*】.*)$"
+    r"|上一篇\s*[：:].*|下一篇\s*[：:].*|来源\s*[：:].{0,30}|责任编辑\s*[：:].{0,20}|【\s*(?:大|中|小)\s*】.*"
+    r"|(?:发布时间|发布日期|发布机构|信息来源|点击数|阅读量)\s*[：:].{0,80})$"
 )
 # "索引号：11450000MB1A62058X/2024-00123", "索 引 号： 000014349/2019-00123" — a page's 索引号.
 INDEX_NUMBER = re.compile(r"索\s*引\s*号\s*[：:]?\s*(?P<value>[0-9A-Za-z][0-9A-Za-z/\-_.]{5,60})")
@@ -231,7 +233,7 @@ def find_article(soup):
         inner = [element for element in named if element is not best and best in element.parents]
         while inner:
             candidate = max(inner, key=text_length)
-            if text_length(candidate) < 0.7 * text_length(best):
+            if text_length(candidate) < 0.5 * text_length(best):
                 break
             best = candidate
             inner = [element for element in named if element is not best and best in element.parents]

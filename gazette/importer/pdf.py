@@ -45,6 +45,12 @@ MASTHEAD_WORD = "文件"
 CELL_ITEM_LINE = re.compile(
     r"^(?:\d{1,3}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+、)"
 )
+# "2018〕142号", "COVID-19" — a Latin word or number a line may open with, never broken inside.
+LEAD_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.,:%/\-]*[〕）)\]】》”’，。、；：]?")
+# Marks a line must not open with (the character before them is moved down with them).
+CLOSING_MARKS = "，。、；：？！）〕】》”’"
+# "https://guangdong.chinatax.gov.cn/…/content_52f1….": an address wrapped at the line end goes on without a space.
+URL_END = re.compile(r"(?:https?://|www\.)\S*$")
 # What a PDF's soft hyphen (U+00AD) is drawn as: "2014­2020" is "2014-2020".
 GLYPH_FIXES = str.maketrans({"\u00ad": "-"})
 
@@ -61,6 +67,9 @@ class PdfLine:
     size: float
     page: int
     cells: list[str] | None = None
+    # Width of what opens the line and could not have been broken: a Latin word or number
+    # ("2018〕142号" moved down whole), or a closing mark with the character before it.
+    lead_width: float = 0.0
 
     @property
     def middle(self) -> float:
@@ -108,10 +117,7 @@ def page_lines(page, number: int) -> tuple[list[PdfLine], int]:
     chars = [
         char
         for char in page.chars
-        if char["upright"]
-        and char["text"].strip()
-        and 0 <= char["x0"] <= page.width
-        and 0 <= char["top"] <= page.height
+        if char["upright"] and 0 <= char["x0"] <= page.width and 0 <= char["top"] <= page.height
     ]
     tables = page.find_tables(table_settings(page)) if (page.rects or page.lines) else []
     tables = [table for table in tables if len(table.rows) >= 2 and max(len(row.cells) for row in table.rows) >= 2]
@@ -124,7 +130,7 @@ def page_lines(page, number: int) -> tuple[list[PdfLine], int]:
         rows.extend(table_rows(table, inside, number))
     lines = group_lines(free, number) + rows
     lines.sort(key=lambda line: line.top)
-    return lines, len(chars)
+    return lines, sum(1 for char in chars if char["text"].strip())
 
 
 def table_settings(page) -> dict:
@@ -150,6 +156,11 @@ def group_lines(chars: list[dict], page: int) -> list[PdfLine]:
     """Characters grouped into lines by their vertical middle, each line's text read left to right."""
     lines: list[list[dict]] = []
     for char in sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2):
+        if not char["text"].strip():
+            # A space glyph: kept in the line it stands in (it marks a word space), never starts one.
+            if lines and abs(_middle(char) - _middle(lines[-1][0])) <= 0.45 * char["size"]:
+                lines[-1].append(char)
+            continue
         middle = (char["top"] + char["bottom"]) / 2
         if lines:
             first = lines[-1][0]
@@ -160,20 +171,31 @@ def group_lines(chars: list[dict], page: int) -> list[PdfLine]:
     return [_line(group, page) for group in lines]
 
 
+def _middle(char: dict) -> float:
+    return (char["top"] + char["bottom"]) / 2
+
+
 def _line(chars: list[dict], page: int) -> PdfLine:
     chars = sorted(chars, key=lambda c: c["x0"])
-    size = statistics.median(char["size"] for char in chars)
+    glyphs = [char for char in chars if char["text"].strip()]
+    size = statistics.median(char["size"] for char in glyphs)
     parts: list[str] = []
     previous = None
+    space = False
     for char in chars:
+        if not char["text"].strip():
+            space = previous is not None
+            continue
         if previous is not None:
             gap = char["x0"] - previous["x1"]
             if gap > WIDE_GAP_SIZES * size:
                 parts.append("\u3000")
-            elif gap > SPACE_GAP_SIZES * size:
+            elif gap > SPACE_GAP_SIZES * size or space:
                 parts.append(" ")
         parts.append(char["text"])
         previous = char
+        space = False
+    chars = glyphs
     return PdfLine(
         text="".join(parts).translate(GLYPH_FIXES),
         x0=chars[0]["x0"],
@@ -182,7 +204,16 @@ def _line(chars: list[dict], page: int) -> PdfLine:
         bottom=max(char["bottom"] for char in chars),
         size=size,
         page=page,
+        lead_width=lead_width(chars),
     )
+
+
+def lead_width(chars: list[dict]) -> float:
+    """Width of the unbreakable start of a line: a Latin word or number, or a closing mark and the character before."""
+    text = "".join(char["text"] for char in chars[:40])
+    word = LEAD_WORD.match(text)
+    count = len(word.group()) if word else (2 if text[:1] in CLOSING_MARKS else 1)
+    return chars[min(count, len(chars)) - 1]["x1"] - chars[0]["x0"]
 
 
 def table_rows(table, chars: list[dict], page: int) -> list[PdfLine]:
@@ -315,7 +346,7 @@ def join_pieces(pieces: list[str]) -> str:
     out = pieces[0].strip()
     for piece in pieces[1:]:
         piece = piece.strip()
-        if re.match(r"[A-Za-z0-9]", piece[:1]) and re.search(r"[A-Za-z0-9.,;:]$", out):
+        if re.match(r"[A-Za-z0-9]", piece[:1]) and re.search(r"[A-Za-z0-9.,;:]$", out) and not URL_END.search(out):
             out += " "
         out += piece
     return out
@@ -325,7 +356,9 @@ def _continues(above: PdfLine, line: PdfLine, left: float, right: float) -> bool
     """True when line is the next wrapped line of the paragraph above: that one is full, this one not indented."""
     if abs(above.size - line.size) > 1.5:
         return False
-    if above.x1 < right - 1.2 * above.size or line.x0 > left + 0.6 * line.size:
+    # Full: no room left for what the line below opens with (a ragged right edge keeps a word whole).
+    room = right - above.x1
+    if room > max(1.2 * above.size, line.lead_width + 0.3 * above.size) or line.x0 > left + 0.6 * line.size:
         return False
     if line.page == above.page:
         return line.top - above.bottom < 1.2 * line.size

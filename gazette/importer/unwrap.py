@@ -54,6 +54,8 @@ MARKER_DEPTH = (
 GLUED_HEADING_MAX_CHARS = 40
 # "附件：1.…" — the 附件说明 after the text.
 ATTACHMENTS = re.compile(r"附\s*件\s*[：:]")
+# "1.贺州市编制…名单", "2.贺州市本级…清单" — an item of the 附件说明.
+ATTACHMENT_ITEM = re.compile(r"(?<![\d.])(?P<number>\d{1,2})[.．、](?!\d)")
 # "抄送：…", "…办公室2019年8月21日印发" — the 版记 at the end.
 COPY_TO = re.compile(r"抄\s*送\s*[：:]|抄\s*报\s*[：:]")
 PRINTED = re.compile(rf"[{CJK}（）()]{{2,40}}(?:{DATE_ARABIC.pattern}|{DATE_CHINESE.pattern})\s*印\s*发")
@@ -67,6 +69,10 @@ ORG_ENDINGS = (
     re.compile(r"人民政府办公室|人民政府办公厅|办公厅|办公室|委员会|人民政府"),
     re.compile(r"总局|管理局|局|厅|委|办|院|部"),
 )
+
+
+# The 落款 run: Chinese characters (and spaces between joint bodies) at the very end, at most this long.
+SIGNER_RUN = re.compile(rf"[{CJK}\u3000 ]{{2,80}}$")
 
 
 def lost_line_breaks(text: str) -> bool:
@@ -188,11 +194,30 @@ def split_body(text: str) -> list[str]:
     out: list[str] = []
     for line in lines:
         attachment = ATTACHMENTS.search(line)
-        if attachment and attachment.start() > 0 and line[: attachment.start()].rstrip()[-1:] in SENTENCE_END:
-            out.extend([line[: attachment.start()].strip(), line[attachment.start() :].strip()])
+        if attachment and (attachment.start() == 0 or line[: attachment.start()].rstrip()[-1:] in SENTENCE_END):
+            if attachment.start() > 0:
+                out.append(line[: attachment.start()].strip())
+            out.extend(attachment_items(line[attachment.start() :].strip()))
+        elif out and ATTACHMENTS.match(out[-1]) and ATTACHMENT_ITEM.match(line):
+            # "附件：" split from its first item "1.…" above: they are one line of the 附件说明.
+            out[-1:] = attachment_items(out[-1] + line)
         else:
             out.append(line)
     return out
+
+
+def attachment_items(text: str) -> list[str]:
+    """The 附件说明 "附件：1.…2.…" with each further item on a line of its own (numbered one after another)."""
+    items: list[str] = []
+    start = 0
+    expected = 2
+    for match in ATTACHMENT_ITEM.finditer(text):
+        if int(match.group("number")) == expected and match.start() > start:
+            items.append(text[start : match.start()].strip())
+            start = match.start()
+            expected += 1
+    items.append(text[start:].strip())
+    return items
 
 
 def glued_heading(before: str, marker: str) -> bool:
@@ -227,10 +252,12 @@ def split_tail(text: str) -> tuple[str, list[str]]:
         return rest, notes + tail
     date = dates[-1].group()
     rest = rest[: -len(date)].rstrip(" \u3000")
-    cut = max(rest.rfind(mark) for mark in SENTENCE_END + "”")
-    signers = split_signers(rest[cut + 1 :].strip()) if cut >= 0 else []
+    # The 落款 is the run of Chinese characters before the date: "…良好风尚。国家发展改革委办公厅…",
+    # "…（详见附件2-3）贺州市人民政府办公室".
+    signed = SIGNER_RUN.search(rest)
+    signers = split_signers(signed.group()) if signed else []
     if signers:
-        rest = rest[: cut + 1]
+        rest = rest[: signed.start()]
     return rest, signers + [date] + notes + tail
 
 
