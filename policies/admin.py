@@ -1,21 +1,44 @@
 from django.contrib import admin
 
-from .models import Department, DepartmentAlias, Task, TaskAssignment
+from .models import Department, DepartmentAlias, DocumentIssuer, Task, TaskAssignment
+from .services import department_accept
+
+
+class DepartmentAliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    fields = ["alias", "note"]
+    extra = 0
 
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "city"]
-    list_filter = ["city"]
-    search_fields = ["name", "city"]
+    list_display = ["name", "level", "province", "city", "county", "is_group", "review"]
+    list_filter = ["level", "review", "is_group", "province", "city"]
+    search_fields = ["name", "city", "aliases__alias"]
+    readonly_fields = ["sort_key", "place_key"]
+    inlines = [DepartmentAliasInline]
+    actions = ["accept"]
+
+    @admin.action(description="确认为新单位（移出待审核）", permissions=["change"])
+    def accept(self, request, queryset):
+        for department in queryset.in_review():
+            department_accept(department=department)
 
 
 @admin.register(DepartmentAlias)
 class DepartmentAliasAdmin(admin.ModelAdmin):
-    list_display = ["alias", "canonical", "city"]
+    list_display = ["alias", "canonical", "city", "department", "note"]
     list_editable = ["canonical", "city"]
     list_filter = ["city"]
     search_fields = ["alias", "canonical"]
+    autocomplete_fields = ["department"]
+
+
+@admin.register(DocumentIssuer)
+class DocumentIssuerAdmin(admin.ModelAdmin):
+    list_display = ["department", "document"]
+    raw_id_fields = ["document"]
+    autocomplete_fields = ["department"]
 
 
 class TaskAssignmentInline(admin.TabularInline):

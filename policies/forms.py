@@ -4,7 +4,8 @@ from django import forms
 
 from gazette.models import Gazette, Issue
 
-from .models import Department, TaskAssignment, TaskQuerySet
+from .models import Department, DepartmentQuerySet, TaskAssignment, TaskQuerySet
+from .pinyin import name_sort_key
 
 
 class TaskFilterForm(forms.Form):
@@ -42,9 +43,37 @@ class TaskFilterForm(forms.Form):
 
 class DepartmentFilterForm(forms.Form):
     city = forms.ChoiceField(label="城市", required=False)
+    level = forms.ChoiceField(label="层级", required=False, choices=[("", "全部层级"), *Department.Level.choices])
     q = forms.CharField(label="名称包含", max_length=50, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        cities = Department.objects.exclude(city="").order_by("city").values_list("city", flat=True).distinct()
-        self.fields["city"].choices = [("", "全部城市")] + [(c, c) for c in cities]
+        cities = Department.objects.exclude(city="").values_list("city", flat=True).distinct()
+        self.fields["city"].choices = [("", "全部城市")] + [(c, c) for c in sorted(cities, key=name_sort_key)]
+
+    def filter(self, departments: DepartmentQuerySet) -> DepartmentQuerySet:
+        """The bodies these filters keep; all of them if the form is invalid."""
+        if not self.is_valid():
+            return departments
+        data = self.cleaned_data
+        return departments.in_city(data["city"]).at_level(data["level"]).name_contains(data["q"].strip())
+
+
+class DepartmentMergeForm(forms.Form):
+    """Merge a body into another (POST from the review queue): tasks move, the name becomes an alias."""
+
+    department = forms.ModelChoiceField(queryset=Department.objects.all(), widget=forms.HiddenInput)
+    into = forms.ModelChoiceField(queryset=Department.objects.all(), widget=forms.HiddenInput)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("department") and data.get("department") == data.get("into"):
+            raise forms.ValidationError("不能把单位并入它自己。")
+        return data
+
+
+class DepartmentAcceptForm(forms.Form):
+    """Accept a body waiting for review as a body of its own (POST from the review queue)."""
+
+    department = forms.ModelChoiceField(queryset=Department.objects.in_review(), widget=forms.HiddenInput)

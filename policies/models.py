@@ -56,7 +56,7 @@ class DepartmentQuerySet(models.QuerySet):
             *(When(level=level, then=Value(position)) for position, level in enumerate(Department.Level.values)),
             output_field=IntegerField(),
         )
-        return self.order_by("place_key", "is_group", rank, "sort_key", "name")
+        return self.order_by("place_key", "province", "city", "is_group", rank, "sort_key", "name")
 
 
 class Department(models.Model):
@@ -108,6 +108,11 @@ class Department(models.Model):
     @property
     def is_unplaced(self) -> bool:
         return self.place_key == UNPLACED_SECTION
+
+    @property
+    def level_heading(self) -> str:
+        """The heading the body is listed under within its section: its level, or 泛指 for a group."""
+        return "泛指（多个单位）" if self.is_group else self.get_level_display()
 
     @property
     def section(self) -> str:

@@ -7,6 +7,8 @@ from gazette.importer.departments import (
     parse_department,
     split_departments,
 )
+from gazette.importer.records import TABLE, Block
+from gazette.importer.tasks import extract_tasks
 
 
 def test_list_split_on_chinese_and_ascii_separators():
@@ -148,3 +150,106 @@ def test_canonical_name_uses_the_table_it_is_given():
     assert canonical_name("市工信委", admin_table) == "市工业和信息化局"
     assert canonical_name("市工信委", DEFAULT_ALIASES) == "市工信委"
     assert canonical_name("市公安局", DEFAULT_ALIASES) == "市公安局"
+
+
+# --- Cells that hold more than a list of names --------------------------------------------
+
+
+def test_leaders_names_between_bodies_are_dropped():
+    # A 责任单位 cell run together with its 责任领导 column (the other-city gazette)
+    assert split_departments("市发展改革委李知仲市财政局戴联华市国资委") == ["市发展改革委", "市财政局", "市国资委"]
+
+
+def test_leaders_name_before_a_body_named_after_its_place_is_dropped():
+    assert split_departments("市商务局黄悦文钦州保税港区管委经发处") == ["市商务局", "钦州保税港区管委经发处"]
+
+
+def test_two_bodies_written_without_a_separator_are_two():
+    assert split_departments("市发展改革委市应急局") == ["市发展改革委", "市应急局"]
+    assert split_departments("市委市政府") == ["市委", "市政府"]
+    # 发文机关 of a joint notice in the compilation (fixture 003)
+    assert split_departments("深圳市前海深港现代服务业合作区管理局国家税务总局深圳市税务局") == [
+        "深圳市前海深港现代服务业合作区管理局",
+        "国家税务总局深圳市税务局",
+    ]
+
+
+def test_a_branch_named_after_its_place_stays_one_body():
+    assert split_departments("梧州海关贺州工作组") == ["梧州海关贺州工作组"]
+    assert split_departments("国家税务总局三亚市税务局、人民银行柳州市中心支行") == [
+        "国家税务总局三亚市税务局",
+        "人民银行柳州市中心支行",
+    ]
+    assert split_departments("市公安局高新区分局") == ["市公安局高新区分局"]
+
+
+def test_a_group_after_a_committee_stays_with_it():
+    assert split_departments("自治区食品安全委员会各成员单位") == ["自治区食品安全委员会各成员单位"]
+    assert split_departments("相关市直部门、各相关区政府") == ["相关市直部门", "各相关区政府"]
+
+
+def test_an_etc_list_is_its_bodies_and_its_group():
+    # 政策汇编 (fixture 003), 三亚 and 广东 notices
+    assert split_departments("市农业农村局等相关行业主管部门") == ["市农业农村局", "相关行业主管部门"]
+    assert split_departments("市财政局等行业主管部门") == ["市财政局", "相关行业主管部门"]
+    assert split_departments("东莞等市人民政府") == ["东莞市人民政府"]
+    assert split_departments("中国铁路南宁局集团有限公司等和各设区市公共资源交易平台整合牵头部门") == [
+        "中国铁路南宁局集团有限公司",
+        "各设区市公共资源交易平台整合牵头部门",
+    ]
+    assert split_departments("自治区公共资源交易中心和各设区市公共资源交易平台整合牵头部门") == [
+        "自治区公共资源交易中心",
+        "各设区市公共资源交易平台整合牵头部门",
+    ]
+
+
+def test_no_level_prefix_before_a_body_named_after_its_own_place():
+    # 柳政办〔2023〕12号 item 16, 柳州市 牵头单位
+    names = split_departments("市住房和城乡建设局、公安局、自然资源和规划局、市通信管理局、市柳州供电局、市自来水公司")
+    assert names == [
+        "市住房和城乡建设局",
+        "市公安局",
+        "市自然资源和规划局",
+        "市通信管理局",
+        "柳州供电局",
+        "市自来水公司",
+    ]
+    assert split_departments("市发展改革委、三亚供电局、海南国际仲裁院三亚分院") == [
+        "市发展改革委",
+        "三亚供电局",
+        "海南国际仲裁院三亚分院",
+    ]
+    assert split_departments("省财政厅、深圳证监局、海关总署广东分署") == ["省财政厅", "深圳证监局", "海关总署广东分署"]
+
+
+def test_typing_slips_are_undone_but_real_doubles_kept():
+    assert split_departments("国国家税务总局深圳市税务局") == ["国家税务总局深圳市税务局"]  # fixture 003
+    assert split_departments("市工业和信息化和信息化局") == ["市工业和信息化局"]
+    assert split_departments("自治区各行政政法单位") == ["自治区各行政法单位"]  # fixture 001
+    assert split_departments("市市场监管局、北海海关、齐齐哈尔市财政局") == [
+        "市市场监管局",
+        "北海海关",
+        "齐齐哈尔市财政局",
+    ]
+
+
+def test_universities_companies_and_centres_are_kept():
+    assert split_departments("北部湾大学、市教育局，广西电网公司、市公共资源交易中心") == [
+        "北部湾大学",
+        "市教育局",
+        "广西电网公司",
+        "市公共资源交易中心",
+    ]
+
+
+def test_leader_column_of_a_task_table_is_not_read_as_bodies():
+    rows = [
+        ["序号", "工作任务", "责任单位", "责任领导", "配合单位", "完成时限"],
+        ["1", "推进产教融合", "北部湾大学", "黄悦文", "市教育局、人力资源社会保障局", "持续推进"],
+        ["2", "加快项目建设", "市发展改革委", "李知仲", "市财政局", "2024年12月底前"],
+    ]
+    tasks = extract_tasks([Block(kind=TABLE, text="", rows=rows)])
+    assert [(task.lead, task.support) for task in tasks] == [
+        (["北部湾大学"], ["市教育局", "市人力资源社会保障局"]),
+        (["市发展改革委"], ["市财政局"]),
+    ]
