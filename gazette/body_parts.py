@@ -37,11 +37,18 @@ class BodyParts:
         """Split stored blocks into parts; `part` is the requested one (clamped, default 1)."""
         ranges: list[range] = []
         start, size = 0, 0
+        # The last heading of the current part and the characters before it: a part ends
+        # before that heading when it comes late enough, so a part starts with its section.
+        heading, before_heading = None, 0
         for index, block in enumerate(blocks):
             chars = block_chars(block)
             if index > start and size + chars > limit:
-                ranges.append(range(start, index))
-                start, size = index, 0
+                cut = heading if heading is not None and before_heading >= limit // 2 else index
+                ranges.append(range(start, cut))
+                size = size - before_heading if cut == heading else 0
+                start, heading, before_heading = cut, None, 0
+            if block.get("kind") == "heading" and index > start:
+                heading, before_heading = index, size
             size += chars
         ranges.append(range(start, len(blocks)))
         try:

@@ -515,3 +515,19 @@ def test_a_short_body_has_no_parts_navigation(reader):
     html = reader.get(DocumentFactory().get_absolute_url()).content.decode()
 
     assert "部分显示" not in html
+
+
+def test_a_part_of_a_long_body_starts_at_a_heading_when_one_comes_late_enough():
+    from gazette.body_parts import BodyParts
+
+    paragraph = {"kind": "paragraph", "text": "冷" * 1_000}
+    heading = {"kind": "heading", "text": "二、保障措施", "level": 1}
+    blocks = [paragraph] * 70 + [heading] + [paragraph] * 50
+
+    parts = BodyParts.of(blocks, limit=100_000)
+
+    assert [len(r) for r in parts.ranges] == [70, 51]
+    assert blocks[parts.ranges[1][0]] is heading
+    # A heading too early in a part would make a tiny part: the cut stays at the limit.
+    early = [paragraph] * 10 + [heading] + [paragraph] * 150
+    assert [len(r) for r in BodyParts.of(early, limit=100_000).ranges] == [100, 61]
