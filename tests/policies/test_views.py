@@ -4,14 +4,16 @@ import csv
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from policies.models import TaskAssignment
+from policies.models import Department, DocumentIssuer, TaskAssignment
 from tests.factories import (
     DepartmentFactory,
     DocumentFactory,
     GazetteFactory,
     IssueFactory,
+    StaffFactory,
     TaskAssignmentFactory,
     TaskFactory,
     UserFactory,
@@ -191,3 +193,121 @@ def test_department_page_with_many_tasks_needs_few_queries(reader, django_assert
         reader.get(reverse("policies:department-list"))
 
     assert response.content.decode().count('class="role role-lead"') == 40
+
+
+# --- The registry and its review queue ------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client():
+    """A second browser, signed in as an admin (the reader fixture keeps its own)."""
+    client = Client()
+    client.force_login(StaffFactory(username="registrar"))
+    return client
+
+
+@pytest.fixture
+def queue():
+    """柳州's 市发展改革委 with a task, and 市发改革委 (a typo) with one, waiting for review."""
+    right = DepartmentFactory(city="柳州市", name="市发展改革委", level="city", province="广西壮族自治区")
+    typo = DepartmentFactory(city="柳州市", name="市发改革委", level="city", province="广西壮族自治区", review=True)
+    TaskAssignmentFactory(task=TaskFactory(text="统筹推进重大项目"), department=right)
+    typo_task = TaskFactory(text="加快平陆运河建设")
+    TaskAssignmentFactory(task=typo_task, department=typo)
+    return right, typo, typo_task
+
+
+def test_registry_lists_levels_under_each_city(reader):
+    DepartmentFactory(city="柳州市", name="市商务局", level="city", place_key="1 liu zhou shi")
+    DepartmentFactory(city="柳州市", name="新区管委会", level="other", place_key="1 liu zhou shi")
+    DepartmentFactory(city="", name="自然资源部", level="national", place_key="3")
+
+    html = reader.get(reverse("policies:department-list")).content.decode()
+
+    city, national = html.index(">柳州市</h2>"), html.index(">国家部委及直属机构</h2>")
+    assert city < html.index("<caption>市级</caption>") < html.index("<caption>其他单位</caption>") < national
+    assert html.index("新区管委会") < national < html.index("自然资源部")
+
+
+def test_unplaced_bodies_and_the_queue_are_for_admins_only(reader, admin_client, queue):
+    DepartmentFactory(city="", name="市财政局", level="city", province="广东省", place_key="4")
+
+    assert "未定位的单位" not in reader.get(reverse("policies:department-list")).content.decode()
+    assert reader.get(reverse("policies:department-review")).status_code == 403
+    html = admin_client.get(reverse("policies:department-list")).content.decode()
+    assert "未定位的单位" in html and "待审核的单位名称 1 个" in html
+
+
+def test_review_queue_shows_best_matches_and_the_tasks_at_stake(admin_client, queue):
+    right, typo, _ = queue
+
+    html = admin_client.get(reverse("policies:department-review")).content.decode()
+
+    entry = html.split(f'id="department-{typo.pk}"')[1]
+    assert "加快平陆运河建设" in entry
+    assert f'<a href="{right.get_absolute_url()}">市发展改革委</a>' in entry and "名称相近" in entry
+    assert f'name="department" value="{typo.pk}"><input type="hidden" name="into" value="{right.pk}"' in entry
+    assert "csrfmiddlewaretoken" in entry
+
+
+def test_merge_from_the_queue_moves_tasks_and_keeps_the_name(admin_client, queue):
+    right, typo, typo_task = queue
+
+    response = admin_client.post(reverse("policies:department-merge"), {"department": typo.pk, "into": right.pk})
+
+    assert response.status_code == 302 and response["Location"] == reverse("policies:department-review")
+    assert typo_task.assignments.get().department == right
+    page = admin_client.get(right.get_absolute_url()).content.decode()
+    assert "别名与曾用名" in page and "<li>市发改革委</li>" in page and "加快平陆运河建设" in page
+
+
+def test_accept_from_the_queue(admin_client, queue):
+    _, typo, _ = queue
+
+    admin_client.post(reverse("policies:department-accept"), {"department": typo.pk})
+
+    typo.refresh_from_db()
+    assert not typo.review
+    assert "没有待审核的单位名称" in admin_client.get(reverse("policies:department-review")).content.decode()
+
+
+def test_merge_and_accept_need_the_permission_and_post(reader, admin_client, queue):
+    right, typo, _ = queue
+
+    assert (
+        reader.post(reverse("policies:department-merge"), {"department": typo.pk, "into": right.pk}).status_code == 403
+    )
+    assert admin_client.get(reverse("policies:department-merge")).status_code == 405
+    assert Department.objects.filter(pk=typo.pk).exists()
+
+
+def test_merge_needs_the_csrf_token(queue):
+    right, typo, _ = queue
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(StaffFactory(username="registrar"))
+
+    response = client.post(reverse("policies:department-merge"), {"department": typo.pk, "into": right.pk})
+
+    assert response.status_code == 403
+    assert Department.objects.filter(pk=typo.pk).exists()
+
+
+def test_merge_into_itself_is_refused_with_a_message(admin_client, queue):
+    _, typo, _ = queue
+
+    response = admin_client.post(
+        reverse("policies:department-merge"), {"department": typo.pk, "into": typo.pk}, follow=True
+    )
+
+    assert "不能把单位并入它自己" in response.content.decode()
+    assert Department.objects.filter(pk=typo.pk).exists()
+
+
+def test_department_page_shows_the_documents_it_issued(reader):
+    office = DepartmentFactory(city="贺州市", name="市人民政府办公室")
+    notice = DocumentFactory(title="贺州市人民政府办公室关于印发冷链物流实施方案的通知")
+    DocumentIssuer.objects.create(document=notice, department=office)
+
+    html = reader.get(office.get_absolute_url()).content.decode()
+
+    assert f'<a href="{notice.get_absolute_url()}">贺州市人民政府办公室关于印发冷链物流实施方案的通知</a>' in html
