@@ -7,9 +7,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from .importer import GazetteFileError, decode_bytes
+from .importer import ACCEPTED_SUFFIXES
 
-ALLOWED_SUFFIXES = (".txt", ".md")
+# Why a file of another type is refused (its upload is still kept, with this reason).
+UNACCEPTED_TYPE = (
+    "只接受 PDF、Word（.docx）、网页（.html）或文本（.txt、.md）文件；"
+    "旧版 Word（.doc）或 WPS 文件请先另存为 .docx，扫描件请先做文字识别（OCR）。"
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -20,7 +24,7 @@ class MultipleFileField(forms.FileField):
     """A file field accepting several files; cleans to a list of UploadedFile."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ALLOWED_SUFFIXES)}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -38,7 +42,10 @@ class ImportUploadForm(forms.Form):
 
     files = MultipleFileField(
         label="公报文件",
-        help_text="可选多个 .txt 或 .md 文本文件（UTF-8、UTF-16 或 GB18030）。",
+        help_text=(
+            "可选多个文件：公报或文件的 PDF（带文字层，非扫描件）、Word（.docx）、从政府网站保存的网页（.html），"
+            "或文本（.txt、.md）。旧版 Word（.doc）和 WPS 文件请先另存为 .docx。"
+        ),
         error_messages={"required": "请选择至少一个公报文件。"},
     )
     gazette_name = forms.CharField(
@@ -57,7 +64,11 @@ class ImportUploadForm(forms.Form):
         )
 
     def clean_files(self) -> list[tuple[str, bytes]]:
-        """(file name, bytes) of each upload; raises ValidationError naming each bad file."""
+        """(file name, bytes) of each upload; raises ValidationError naming each file over the size limits.
+
+        A file of a type or content that cannot be imported is not refused here: the dry run
+        refuses it with the reason and keeps the upload in the history.
+        """
         file_limit = settings.GONGBAO_MAX_FILE_BYTES
         uploads = self.cleaned_data["files"]
         total = sum(upload.size for upload in uploads)
@@ -71,21 +82,12 @@ class ImportUploadForm(forms.Form):
         errors: list[str] = []
         for upload in uploads:
             name = PurePath(upload.name or "file").name[:255]
-            if not name.lower().endswith(ALLOWED_SUFFIXES):
-                errors.append(f"{name}：只接受 .txt 或 .md 文本文件。")
-                continue
             if upload.size > file_limit:
                 errors.append(
                     f"{name}：文件过大（{filesizeformat(upload.size)}），每个文件的上限为 {filesizeformat(file_limit)}。"
                 )
                 continue
-            data = upload.read()
-            try:
-                decode_bytes(data, name=name)
-            except GazetteFileError as exc:
-                errors.append(f"不是可读的文本文件：{exc}")
-                continue
-            result.append((name, data))
+            result.append((name, upload.read()))
         if errors:
             raise ValidationError(errors)
         return result

@@ -1,5 +1,6 @@
 """Uploaded gazette files before they are imported: their size limits, their bytes kept
-between the dry run and the confirmation, and the dry run itself.
+between the dry run and the confirmation, and the dry run itself with one verdict per file
+(new, already imported, all linked to known documents, or refused with the reason).
 
 An upload's bytes wait in GONGBAO_UPLOAD_DIR under their sha256 (never a name a user chose)
 until the upload is confirmed or a day old; the session remembers which files each dry run
@@ -15,7 +16,7 @@ import secrets
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from django.conf import global_settings, settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -25,8 +26,8 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
-from .forms import ImportUploadForm
-from .importer import DocumentRecord, GazetteFileError, IssueRecord, split_doc_number
+from .forms import UNACCEPTED_TYPE, ImportUploadForm
+from .importer import ACCEPTED_SUFFIXES, DocumentRecord, GazetteFileError, IssueRecord, split_doc_number
 from .models import Document, ImportRecord, Issue
 from .services import gazette_file_parse
 
@@ -222,9 +223,16 @@ class DocumentPreview:
     existing: Document | None = None
 
 
+# The one verdict a dry run gives each file.
+NEW = "new"
+IMPORTED_BEFORE = "imported_before"
+LINKED = "linked"
+REFUSED = "refused"
+
+
 @dataclass
 class FilePreview:
-    """What a dry run of one file found, and what the knowledge base already holds of it."""
+    """What a dry run of one file found, what the knowledge base already holds of it, and its verdict."""
 
     name: str
     size: int
@@ -234,6 +242,8 @@ class FilePreview:
     imported_before: ImportRecord | None = None
     existing_issue: Issue | None = None
     documents: list[DocumentPreview] = field(default_factory=list)
+    # The ImportRecord that keeps an upload nothing will be imported from (refused, or no change).
+    record: ImportRecord | None = None
 
     @property
     def task_count(self) -> int:
@@ -243,13 +253,87 @@ class FilePreview:
     def new_document_count(self) -> int:
         return sum(1 for doc in self.documents if doc.existing is None)
 
+    @property
+    def linked_document_count(self) -> int:
+        return len(self.documents) - self.new_document_count
 
-def file_preview(*, name: str, data: bytes, gazette_name: str | None, year: int | None) -> FilePreview:
-    """Dry-run one file and look up what of it the database already holds."""
+    @property
+    def verdict(self) -> str:
+        """new, imported_before, linked (every document already known) or refused."""
+        if self.error:
+            return REFUSED
+        if self.imported_before:
+            return IMPORTED_BEFORE
+        if self.existing_issue:
+            return REFUSED
+        if not self.new_document_count:
+            return LINKED
+        return NEW
+
+    @property
+    def will_import(self) -> bool:
+        """True when confirming would change the knowledge base: the file has documents it lacks."""
+        return self.verdict == NEW
+
+    @property
+    def reason(self) -> str:
+        """Why nothing will be imported from this file, in one sentence for its upload record; '' for a new file."""
+        if self.error:
+            return f"不能导入：{self.error}"
+        if self.imported_before:
+            record = self.imported_before
+            when = f"{timezone.localtime(record.created_at):%Y-%m-%d %H:%M}"
+            return f"{self.name}: 此文件已于 {when} 导入（导入记录 #{record.pk}），不会再次导入，未作任何更改。"
+        if self.existing_issue:
+            issue = self.existing_issue
+            return f"{self.name}: 不能导入：知识库中已有 {issue.gazette.name} {issue.label}（来自另一个文件）。"
+        if not self.new_document_count:
+            return f"{self.name}: 文件中的 {len(self.documents)} 篇文件均已在知识库中，不会新建任何文件，未作任何更改。"
+        return ""
+
+
+def file_preview(*, name: str, data: bytes, gazette_name: str | None, year: int | None, user=None) -> FilePreview:
+    """Dry-run one file and look up what of it the database already holds.
+
+    An upload nothing would be imported from (refused, or already all in the knowledge base)
+    is kept at once as an ImportRecord saying why, so every upload shows in the history.
+    """
+    preview = _file_preview(name=name, data=data, gazette_name=gazette_name, year=year)
+    if not preview.will_import:
+        preview.record = upload_record_settle(
+            preview=preview, data=data, user=user, gazette_name=gazette_name, year=year
+        )
+    return preview
+
+
+def upload_record_settle(
+    *, preview: FilePreview, data: bytes, user, gazette_name: str | None, year: int | None
+) -> ImportRecord:
+    """Keep an upload that will not be imported as a finished ImportRecord: failed with its reason, or unchanged."""
+    refused = preview.verdict == REFUSED
+    return ImportRecord.objects.create(
+        file_name=preview.name[:255],
+        data=data,
+        size=len(data),
+        sha256=preview.sha256,
+        uploaded_by=user if user is not None and user.is_authenticated else None,
+        gazette_name=(gazette_name or "")[:200],
+        year=year,
+        status=ImportRecord.Status.FAILED if refused else ImportRecord.Status.UNCHANGED,
+        error=preview.reason if refused else "",
+        messages=[] if refused else [preview.reason],
+        finished_at=timezone.now(),
+    )
+
+
+def _file_preview(*, name: str, data: bytes, gazette_name: str | None, year: int | None) -> FilePreview:
     preview = FilePreview(name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest())
     preview.imported_before = (
         ImportRecord.objects.without_data().imported().of_content(preview.sha256).select_related("uploaded_by").first()
     )
+    if not PurePath(name).name.lower().endswith(ACCEPTED_SUFFIXES):
+        preview.error = f"{name}: {UNACCEPTED_TYPE}"
+        return preview
     try:
         parsed = gazette_file_parse(file_name=name, data=data, gazette_name=gazette_name or None, year=year)
     except GazetteFileError as exc:

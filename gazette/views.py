@@ -149,9 +149,13 @@ class ImportView(PermissionRequiredMixin, View):
         gazette_name = form.cleaned_data["gazette_name"].strip()
         year = form.cleaned_data["year"]
         files = form.cleaned_data["files"]
-        previews = [file_preview(name=name, data=data, gazette_name=gazette_name, year=year) for name, data in files]
+        previews = [
+            file_preview(name=name, data=data, gazette_name=gazette_name, year=year, user=request.user)
+            for name, data in files
+        ]
         context = {"form": form, "previews": previews}
-        parsed = [(name, data) for (name, data), preview in zip(files, previews, strict=True) if not preview.error]
+        # Only files that would change the knowledge base are offered for confirmation.
+        parsed = [(name, data) for (name, data), preview in zip(files, previews, strict=True) if preview.will_import]
         if parsed:
             token = pending_offer(request.session, files=parsed, gazette_name=gazette_name, year=year)
             context["confirm_form"] = ImportConfirmForm(initial={"token": token})

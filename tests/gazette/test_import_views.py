@@ -129,7 +129,7 @@ def test_another_users_token_does_not_import(importer, client):
     assert not Issue.objects.exists()
 
 
-def test_dry_run_says_what_the_database_already_holds(importer):
+def test_dry_run_of_a_file_imported_before_gives_one_verdict_and_no_confirmation(importer):
     DocumentFactory(
         title="已有的测试方案通知", doc_number="贺政办发〔2019〕20号", doc_code="贺政办发", doc_year=2019, doc_seq=20
     )
@@ -141,24 +141,50 @@ def test_dry_run_says_what_the_database_already_holds(importer):
 
     html = upload(importer, ("small.txt", SMALL_GAZETTE.encode())).content.decode()
 
-    assert "此文件已于" in html
-    assert "将关联不重复导入" in html
+    assert "已导入过" in html and "此文件已于" in html
+    # One verdict: not also "would be refused" or "would be linked", and nothing to confirm.
+    assert "将关联" not in html and "不能导入" not in html and "将导入" not in html
+    assert "确认导入" not in html
+    kept = ImportRecord.objects.get(file_name="small.txt")
+    assert kept.status == ImportRecord.Status.UNCHANGED and "不会再次导入" in kept.messages[0]
+
+
+def test_dry_run_of_a_file_whose_documents_are_all_known_offers_nothing_to_confirm(importer):
+    DocumentFactory(
+        title="已有的测试方案通知",
+        doc_number="贺政办发〔2019〕20号",
+        doc_code="贺政办发",
+        doc_year=2019,
+        doc_seq=20,
+        issue__number=99,
+    )
+
+    html = upload(importer, ("small.txt", SMALL_GAZETTE.encode())).content.decode()
+
+    assert "无新内容" in html and "均已在知识库中" in html
+    assert "确认导入" not in html
+    assert ImportRecord.objects.get().status == ImportRecord.Status.UNCHANGED
 
 
 @pytest.mark.parametrize(
     ("name", "data", "problem"),
     [
-        ("gazette.pdf", b"%PDF-1.4 binary", "只接受 .txt 或 .md"),
-        ("gazette.txt", bytes(range(256)) * 40, "不是可读的文本文件"),
-        ("empty.txt", b"", "空"),
+        ("gazette.pdf", b"%PDF-1.4 binary", "PDF 文件已损坏"),
+        ("gazette.txt", bytes(range(256)) * 40, "不是 UTF-8、UTF-16 或 GB18030 编码的文本"),
+        ("gazette.exe", SMALL_GAZETTE.encode(), "只接受 PDF、Word（.docx）、网页（.html）或文本"),
     ],
 )
-def test_files_that_are_not_gazette_text_are_refused_before_parsing(importer, name, data, problem):
+def test_files_that_cannot_be_imported_are_refused_with_the_reason_and_kept_in_the_history(
+    importer, name, data, problem
+):
     response = upload(importer, (name, data))
 
-    assert response.status_code == 400
-    assert problem in response.content.decode()
-    assert not ImportRecord.objects.exists()
+    html = response.content.decode()
+    assert problem in html and "不能导入" in html
+    assert "确认导入" not in html
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.FAILED and problem in record.error and record.file_name == name
+    assert problem in importer.get(reverse("gazette:import-history")).content.decode()
 
 
 def test_a_file_over_the_size_limit_is_refused(importer, settings):
@@ -181,7 +207,7 @@ def test_unparseable_text_shows_the_problem_and_offers_no_confirmation(importer)
     response = upload(importer, ("notes.txt", "今天天气很好。\n明天见。\n".encode()))
 
     html = response.content.decode()
-    assert "无法解析" in html and "notes.txt" in html
+    assert "不能导入" in html and "notes.txt" in html
     assert "确认导入" not in html
 
 
@@ -204,9 +230,7 @@ def test_reimport_of_the_same_file_reports_unchanged(importer):
     jobs_run()
     second = upload(importer, ("small-copy.txt", SMALL_GAZETTE.encode()))
 
-    progress = importer.post(reverse("gazette:import"), {"token": token_of(second)})
-    jobs_run()
-
-    html = importer.get(progress.url).content.decode()
-    assert "未变更" in html and "此文件已于" in html
+    assert "已导入过" in second.content.decode() and "确认导入" not in second.content.decode()
+    html = importer.get(reverse("gazette:import-history")).content.decode()
+    assert "small-copy.txt" in html and "未变更" in html and "此文件已于" in html
     assert Document.objects.count() == 1
