@@ -1,5 +1,8 @@
 """import_gazette: import gazette files (or dry-run them) from the command line.
 
+A FILE may be text or Markdown, a PDF with a text layer, a Word .docx or a saved web page;
+its format is told from its content, then its name. The dry-run JSON is the same for all.
+
     python manage.py import_gazette FILE... [--dry-run] [--json] [--gazette NAME] [--year Y]
 
 With --dry-run nothing is written; with --dry-run --json and one FILE only the parse
@@ -17,10 +20,10 @@ from gazette.services import ImportFailed, gazette_file_import, gazette_file_par
 
 
 class Command(BaseCommand):
-    help = "导入政府公报文件（文本或 Markdown）；--dry-run 只解析不写入。"
+    help = "导入政府公报文件（PDF、Word .docx、网页、文本或 Markdown）；--dry-run 只解析不写入。"
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help="gazette files to import (.txt or .md)")
+        parser.add_argument("files", nargs="+", metavar="FILE", help="gazette files to import: .pdf, .docx, .html, .txt or .md")
         parser.add_argument("--dry-run", action="store_true", help="parse only; write nothing to the database or index")
         parser.add_argument(
             "--json", action="store_true", help="with --dry-run and one FILE, print only the parse result as JSON"
