@@ -3,7 +3,22 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html_join
 
 from .citations import document_citations_update
-from .models import CitationKey, CitationReference, Document, DocumentLink, Gazette, ImportRecord, Issue
+from .models import (
+    CitationKey,
+    CitationReference,
+    Document,
+    DocumentChange,
+    DocumentLink,
+    Gazette,
+    ImportRecord,
+    Issue,
+)
+from .validity import (
+    document_changes_link,
+    document_corrections_note,
+    documents_validity_reread,
+    documents_validity_update,
+)
 
 
 @admin.register(Gazette)
@@ -48,20 +63,110 @@ class CitationKeyInline(ReadOnlyInline):
     verbose_name_plural = "可被引用的标题"
 
 
+class DocumentChangeInline(admin.TabularInline):
+    """What the document repeals or amends: as read from its text, corrected here by hand."""
+
+    model = DocumentChange
+    fk_name = "source"
+    fields = ["kind", "doc_number", "title", "target"]
+    raw_id_fields = ["target"]
+    extra = 0
+    verbose_name_plural = "本文废止、修订的文件（改动后重新识别不再覆盖）"
+
+
+class DocumentChangedByInline(ReadOnlyInline):
+    model = DocumentChange
+    fk_name = "target"
+    fields = readonly_fields = ["source", "kind"]
+    verbose_name_plural = "被以下文件废止、修订（在那些文件上更正）"
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "doc_number", "issuer", "date", "issue", "section", "is_fragment"]
-    list_filter = ["is_fragment", "issue__gazette", "issue__year", "doc_code"]
+    """Documents as imported; the validity facts (文种 … 效力状态) may be corrected, and a correction sticks.
+
+    A field changed here is added to corrected_fields, which the importer's re-reading and the
+    daily status update respect; the action 按正文重新识别 forgets the corrections.
+    """
+
+    list_display = ["title", "doc_number", "issuer", "date", "genre", "normative", "validity", "issue", "is_fragment"]
+    list_filter = ["validity", "normative", "genre", "is_fragment", "issue__gazette", "issue__year", "doc_code"]
     list_select_related = ["issue__gazette"]
     search_fields = ["title", "doc_number", "issuer"]
     raw_id_fields = ["issue"]
     date_hierarchy = "date"
-    inlines = [CitationReferenceInline, CitationKeyInline]
+    readonly_fields = ["corrected_list"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "issue",
+                    "order",
+                    "section",
+                    "title",
+                    ("doc_number", "doc_code", "doc_year", "doc_seq"),
+                    "issuer",
+                    "date",
+                    "page",
+                    "recipients",
+                    "signature",
+                    "attachments",
+                    "region",
+                    "source_url",
+                    "is_fragment",
+                    "blocks",
+                    "body",
+                ]
+            },
+        ),
+        (
+            "效力（改动的字段记为人工更正，重新导入、重新识别和每日更新都不会覆盖）",
+            {
+                "fields": [
+                    ("genre", "transmitted_genre"),
+                    "normative",
+                    ("effective_from", "effective_basis"),
+                    "valid_until",
+                    "validity",
+                    "corrected_list",
+                ]
+            },
+        ),
+    ]
+    inlines = [DocumentChangeInline, DocumentChangedByInline, CitationReferenceInline, CitationKeyInline]
+    actions = ["reread_validity"]
+
+    @admin.display(description="人工更正的字段")
+    def corrected_list(self, document):
+        names = {name: str(Document._meta.get_field(name).verbose_name) for name in Document.CORRECTABLE_FIELDS[:-1]}
+        names["changes"] = "废止、修订的文件"
+        return "、".join(names[name] for name in document.corrected_fields or [] if name in names) or "—"
+
+    def save_model(self, request, obj, form, change):
+        document_corrections_note(document=obj, fields=form.changed_data)
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        document = form.instance
+        before = set(DocumentChange.objects.filter(source=document).values_list("target_id", flat=True))
         super().save_related(request, form, formsets, change)
         # A title or body edited here changes what the document cites and is cited by.
         document_citations_update(documents=[form.instance])
+        if any(formset.model is DocumentChange and formset.has_changed() for formset in formsets):
+            document_corrections_note(document=document, fields=["changes"])
+            document.save(update_fields=["corrected_fields"])
+        document_changes_link(documents=[document])
+        after = set(DocumentChange.objects.filter(source=document).values_list("target_id", flat=True))
+        touched = ({document.pk} | before | after) - {None}
+        documents_validity_update(documents=Document.objects.filter(pk__in=touched))
+
+    @admin.action(description="按正文重新识别效力信息（清除人工更正）")
+    def reread_validity(self, request, queryset):
+        queryset.update(corrected_fields=[])
+        count = documents_validity_reread(documents=queryset)
+        documents_validity_update()
+        self.message_user(request, f"已按正文重新识别 {count} 个文件的文种、施行日期、有效期和废止、修订关系。")
 
 
 @admin.register(DocumentLink)

@@ -3,10 +3,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Max, Prefetch, Q, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, ExtractYear, RowNumber
 from django.urls import reverse
+
+from .importer.text import normalise_doc_number, split_doc_number
 
 
 class GazetteQuerySet(models.QuerySet):
@@ -183,6 +186,43 @@ class DocumentQuerySet(models.QuerySet):
                 condition |= Q(doc_code=parts[0], doc_year=parts[1], doc_seq=parts[2])
         return self.filter(condition) if condition else self.none()
 
+    def issued_by(self, name: str) -> DocumentQuerySet:
+        """Documents this 发文机关 issued, alone or jointly (issuer "A、B" names A and B)."""
+        return self.filter(
+            Q(issuer=name)
+            | Q(issuer__startswith=f"{name}、")
+            | Q(issuer__endswith=f"、{name}")
+            | Q(issuer__contains=f"、{name}、")
+        )
+
+    def in_year(self, year: int | None) -> DocumentQuerySet:
+        """Documents of a year (of their 成文日期, else of their issue); all when year is None."""
+        if not year:
+            return self
+        return self.filter(Q(date__year=year) | Q(date__isnull=True, issue__year=year))
+
+    def newest_first(self) -> DocumentQuerySet:
+        return self.order_by(F("date").desc(nulls_last=True), F("issue__published").desc(nulls_last=True), "-pk")
+
+    def year_counts(self) -> list[dict]:
+        """[{"year": 2023, "count": 12}, …] newest first, a document's year as in_year reads it (one query)."""
+        return list(
+            self.annotate(year=Coalesce(ExtractYear("date"), "issue__year", output_field=models.IntegerField()))
+            .exclude(year__isnull=True)
+            .values("year")
+            .annotate(count=Count("pk"))
+            .order_by("-year")
+        )
+
+    def validity_counts(self) -> list[dict]:
+        """[{"validity": "in_force", "label": "现行有效", "count": 12}, …] in the order of Document.Validity (one query)."""
+        counts = dict(self.order_by().values_list("validity").annotate(count=Count("pk")))
+        return [
+            {"validity": value, "label": label, "count": counts[value]}
+            for value, label in Document.Validity.choices
+            if counts.get(value)
+        ]
+
     def for_toc(self) -> DocumentQuerySet:
         """Table-of-contents rows: no body text loaded, with each document's task count."""
         return self.defer("blocks", "body").annotate(task_count=Count("tasks")).order_by("order")
@@ -208,6 +248,34 @@ class DocumentQuerySet(models.QuerySet):
 class Document(models.Model):
     """A document published in an issue, with its body stored as ordered blocks."""
 
+    class Validity(models.TextChoices):
+        """Whether it holds today; stored for search, recomputed on import and daily (gazette.validity)."""
+
+        NOT_YET = "not_yet", "尚未施行"
+        IN_FORCE = "in_force", "现行有效"
+        EXPIRED = "expired", "已失效"
+        REPEALED = "repealed", "已废止"
+        AMENDED = "amended", "已修订"
+
+    class EffectiveBasis(models.TextChoices):
+        # The importer's values (gazette.importer.validity.DATE_IN_TEXT, DOCUMENT_DATE, ISSUE_DATE).
+        DATE_IN_TEXT = "date_in_text", "文中载明的日期"
+        DOCUMENT_DATE = "document_date", "自印发之日起施行，按成文日期"
+        ISSUE_DATE = "issue_date", "自印发之日起施行，按刊载公报的出版日期"
+
+    # What an admin may correct; a field named in corrected_fields is never overwritten by a
+    # later reading of the text ("changes": the rows of what it repeals or amends).
+    CORRECTABLE_FIELDS = (
+        "genre",
+        "transmitted_genre",
+        "normative",
+        "effective_from",
+        "effective_basis",
+        "valid_until",
+        "validity",
+        "changes",
+    )
+
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="documents", verbose_name="期")
     order = models.PositiveIntegerField("顺序")
     section = models.CharField("栏目", max_length=200, blank=True)
@@ -228,6 +296,26 @@ class Document(models.Model):
     # [{"kind": "heading"|"paragraph"|"table", "text": str, "level": int|None, "rows": [[str]]}]
     blocks = models.JSONField("正文结构", default=list)
     body = models.TextField("正文纯文本", blank=True, help_text="由正文结构生成")
+    genre = models.CharField("文种", max_length=20, blank=True, help_text="如 通知、意见、办法；印发类通知为“通知”")
+    transmitted_genre = models.CharField(
+        "所印发文件文种",
+        max_length=20,
+        blank=True,
+        help_text="关于印发《…办法》的通知 → 办法；政府令 → 所公布规章的文种",
+    )
+    normative = models.BooleanField("规范性文件", default=False)
+    effective_from = models.DateField("施行日期", null=True, blank=True)
+    effective_basis = models.CharField("施行日期依据", max_length=20, choices=EffectiveBasis.choices, blank=True)
+    valid_until = models.DateField("有效期至", null=True, blank=True, help_text="有效期最后一天")
+    validity = models.CharField(
+        "效力状态", max_length=20, choices=Validity.choices, default=Validity.IN_FORCE, db_index=True
+    )
+    corrected_fields = models.JSONField(
+        "人工更正的字段", default=list, blank=True, help_text="这些字段不再由导入或重新识别改写"
+    )
+    # The rules version (gazette.importer.validity.RULES_VERSION) that read the fields above;
+    # the daily validity job reads again the documents an older version read.
+    validity_version = models.PositiveSmallIntegerField("效力识别规则版本", default=0)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -250,6 +338,21 @@ class Document(models.Model):
     def source_link(self) -> str:
         """The source address if it is a web address a page may link to, else ''."""
         return self.source_url if self.source_url.lower().startswith(("http://", "https://")) else ""
+
+    @property
+    def issuer_names(self) -> list[str]:
+        """Each 发文机关 of the issuer field (joint issuers are stored as "A、B")."""
+        return [name for name in self.issuer.split("、") if name]
+
+    @property
+    def issued_year(self) -> int | None:
+        """The year it was issued: of its 成文日期, else of its issue."""
+        return self.date.year if self.date else self.issue.year
+
+    @property
+    def shows_validity(self) -> bool:
+        """A fragment of a compilation is no document, so no validity is shown for it."""
+        return not self.is_fragment
 
     @property
     def toc_group(self) -> str:
@@ -295,6 +398,36 @@ class Document(models.Model):
             .order_by("order")
             .first()
         )
+
+
+@dataclass
+class DocumentChanges:
+    """What a document page says of repeals and amendments: 被…废止, 被…修订, 废止了…, 修订了….
+
+    Rows without a target are citations of documents not in the knowledge base.
+    """
+
+    repealed_by: list[DocumentChange] = field(default_factory=list)
+    amended_by: list[DocumentChange] = field(default_factory=list)
+    repeals: list[DocumentChange] = field(default_factory=list)
+    amends: list[DocumentChange] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentChanges:
+        """The rows either way of one document, in one query."""
+        rows = list(DocumentChange.objects.touching(document))
+        made = [row for row in rows if row.source_id == document.pk]
+        received = [row for row in rows if row.target_id == document.pk and row.source_id != document.pk]
+        repeals = DocumentChange.Kind.REPEALS
+        return cls(
+            repealed_by=[row for row in received if row.kind == repeals],
+            amended_by=[row for row in received if row.kind != repeals],
+            repeals=[row for row in made if row.kind == repeals],
+            amends=[row for row in made if row.kind != repeals],
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.repealed_by or self.amended_by or self.repeals or self.amends)
 
 
 @dataclass
@@ -348,6 +481,78 @@ class DocumentLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target} ({self.get_kind_display()})"
+
+
+class DocumentChangeQuerySet(models.QuerySet):
+    def touching(self, document: Document) -> DocumentChangeQuerySet:
+        """The rows of what a document repeals or amends and of what repeals or amends it, with both ends' issues."""
+        return (
+            self.filter(Q(source=document) | Q(target=document))
+            .select_related("source__issue__gazette", "target__issue__gazette")
+            .defer("source__blocks", "source__body", "target__blocks", "target__body")
+            .order_by("kind", "pk")
+        )
+
+
+class DocumentChange(models.Model):
+    """A document this one repeals (废止) or amends (修订), as its text names it.
+
+    Kept as cited (文号 and/or title) whether or not that document is in the knowledge base;
+    `target` is set once it is, by whichever of the two is imported later (gazette.validity).
+    """
+
+    class Kind(models.TextChoices):
+        REPEALS = "repeals", "废止"
+        AMENDS = "amends", "修订"
+
+    source = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="changes_made", verbose_name="文件")
+    kind = models.CharField("关系", max_length=10, choices=Kind.choices)
+    doc_number = models.CharField("所引文号", max_length=100, blank=True)
+    doc_code = models.CharField("发文机关代字", max_length=50, blank=True, editable=False)
+    doc_year = models.PositiveIntegerField("文号年份", null=True, blank=True, editable=False)
+    doc_seq = models.PositiveIntegerField("文号序号", null=True, blank=True, editable=False)
+    title = models.CharField("所引标题", max_length=300, blank=True)
+    target = models.ForeignKey(
+        Document,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changed_by",
+        verbose_name="知识库中的文件",
+        help_text="留空则导入该文件时按文号或标题自动关联",
+    )
+
+    objects = DocumentChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "废止与修订"
+        verbose_name_plural = "废止与修订"
+        ordering = ["source", "kind", "pk"]
+        indexes = [
+            models.Index(fields=["doc_year", "doc_seq"], name="document_change_number"),
+            models.Index(fields=["title"], name="document_change_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.get_kind_display()} {self.cited}"
+
+    @property
+    def cited(self) -> str:
+        """The document as the text cites it: 《title》（文号）."""
+        title = f"《{self.title}》" if self.title else ""
+        number = f"（{self.doc_number}）" if self.doc_number and title else self.doc_number
+        return title + number
+
+    def clean(self) -> None:
+        if not self.doc_number and not self.title and not self.target_id:
+            raise ValidationError("请填写所引文号、标题或知识库中的文件。")
+        if self.target_id and self.target_id == self.source_id:
+            raise ValidationError({"target": "文件不能废止或修订自身。"})
+        parts = split_doc_number(self.doc_number) if self.doc_number else None
+        if self.doc_number and not parts:
+            raise ValidationError({"doc_number": "无法识别的文号，应形如 贺政办发〔2018〕139号。"})
+        self.doc_number = normalise_doc_number(self.doc_number) if parts else ""
+        self.doc_code, self.doc_year, self.doc_seq = parts if parts else ("", None, None)
 
 
 class CitationReference(models.Model):

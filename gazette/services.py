@@ -21,6 +21,7 @@ from search import indexing
 from .citations import document_citations_update
 from .importer import DocumentRecord, GazetteFileError, IssueRecord, parse_file, split_doc_number
 from .models import Document, DocumentLink, Gazette, ImportRecord, Issue
+from .validity import document_changes_save, validity_fields
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +289,8 @@ def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutc
         outcome.tasks += len(doc.tasks)
     document_links_update(documents=outcome.created)
     document_citations_update(documents=outcome.created)
+    # After the citations: a repealed document named by title is found among their keys.
+    document_changes_save(documents=outcome.created, records=to_create)
 
 
 def document_links_update(*, documents: list[Document]) -> None:
@@ -357,6 +360,7 @@ def _document_fields(doc: DocumentRecord) -> dict:
         "is_fragment": doc.fragment,
         "blocks": [{"kind": b.kind, "text": b.text, "level": b.level, "rows": b.rows} for b in doc.blocks],
         "body": doc.body,
+        **validity_fields(doc),
     }
 
 

@@ -6,7 +6,8 @@ SELECT … FOR UPDATE SKIP LOCKED, or SQLite for the quick start) and run by
 `record_import` job per file, written in one transaction, so a job never runs without its
 record and bytes. A successful import enqueues `record_index`, which is retried with backoff
 (GONGBAO_INDEX_RETRY_SECONDS) when writing the index fails. `index_check` (check_index --fix)
-runs every GONGBAO_INDEX_CHECK_SECONDS and enqueues its own next run.
+runs every GONGBAO_INDEX_CHECK_SECONDS and enqueues its own next run; `validity_refresh`
+(validity_update) runs every night and when a worker starts, and enqueues its own next run.
 
 A worker killed midway leaves its job RUNNING for ever and its record half-way;
 import_jobs_recover (run when a worker starts, by index_check, and by the import pages)
@@ -43,6 +44,7 @@ from .services import (
     import_records_index_settled,
     import_records_interrupted_close,
 )
+from .validity import documents_validity_refresh, validity_summary
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,10 @@ CLAIM_GRACE = dt.timedelta(seconds=30)
 INDEX_CHECK_LOCK = 0x67620001
 # Finished job rows are kept this long for the admin, then deleted by index_check.
 FINISHED_JOBS_KEPT = dt.timedelta(days=30)
+# Statuses change at midnight (施行, 有效期 end): the nightly validity update runs just after.
+VALIDITY_REFRESH_AT = dt.time(0, 10)
+# Advisory lock key serialising validity_refresh_schedule.
+VALIDITY_REFRESH_LOCK = 0x67620002
 
 
 @task()
@@ -106,6 +112,16 @@ def index_check(*, reschedule: bool = True) -> str:
             index_check_schedule()
 
 
+@task()
+def validity_refresh(*, reschedule: bool = True) -> str:
+    """Store every document's validity for today (manage.py validity_update); runs again the next night."""
+    try:
+        return validity_summary(documents_validity_refresh())
+    finally:
+        if reschedule:
+            validity_refresh_schedule()
+
+
 @transaction.atomic
 def import_record_enqueue(
     *,
@@ -146,6 +162,28 @@ def index_check_schedule(*, run_after: dt.datetime | None = None) -> bool:
         if queued.exists():
             return False
         index_check.using(run_after=run_after).enqueue()
+    return True
+
+
+def validity_refresh_schedule(*, run_after: dt.datetime | None = None) -> bool:
+    """Make sure one validity_refresh is queued (by default at the next VALIDITY_REFRESH_AT); True if one was added."""
+    if not isinstance(validity_refresh.get_backend(), DatabaseBackend):
+        return False
+    if run_after is None:
+        now = timezone.localtime()
+        run_after = now.replace(
+            hour=VALIDITY_REFRESH_AT.hour, minute=VALIDITY_REFRESH_AT.minute, second=0, microsecond=0
+        )
+        if run_after <= now:
+            run_after = timezone.make_aware(dt.datetime.combine(now.date() + dt.timedelta(days=1), VALIDITY_REFRESH_AT))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VALIDITY_REFRESH_LOCK])
+        queued = DBTaskResult.objects.filter(task_path=validity_refresh.module_path, status=TaskResultStatus.READY)
+        if queued.exists():
+            return False
+        validity_refresh.using(run_after=run_after).enqueue()
     return True
 
 

@@ -18,7 +18,7 @@ from policies.models import Department, Task, task_rows
 from .body_parts import BodyParts
 from .citations import CitationIndex
 from .forms import ImportConfirmForm, ImportUploadForm
-from .models import Document, DocumentLink, Gazette, ImportRecord, Issue
+from .models import Document, DocumentChanges, DocumentLink, Gazette, ImportRecord, Issue
 from .tasks import import_jobs_recover, import_record_enqueue
 from .uploads import file_preview, pending_discard, pending_gone_message, pending_offer, pending_read, pending_take
 
@@ -124,6 +124,37 @@ class DocumentDetailView(DetailView):
         context["task_rows"] = task_rows(document.tasks.order_by("order"))
         context["previous_document"] = document.get_previous_in_issue()
         context["next_document"] = document.get_next_in_issue()
+        context["changes"] = DocumentChanges.of(document)
+        return context
+
+
+class IssuerDetailView(ListView):
+    """Every document a 发文机关 issued, newest first and grouped by year, with its validity (?year= for one year)."""
+
+    paginate_by = 100
+    template_name = "gazette/issuer_detail.html"
+    context_object_name = "documents"
+
+    def get_year(self) -> int | None:
+        value = self.request.GET.get("year", "")
+        return int(value) if value.isascii() and value.isdigit() else None
+
+    def get_queryset(self):
+        documents = Document.objects.issued_by(self.kwargs["name"]).exclude(is_fragment=True)
+        return documents.in_year(self.get_year()).with_issue().defer("blocks", "body").newest_first()
+
+    def get(self, request, *args, **kwargs):
+        if not Document.objects.issued_by(kwargs["name"]).exists():
+            raise Http404("知识库中没有这个发文机关的文件。")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        issued = Document.objects.issued_by(self.kwargs["name"]).exclude(is_fragment=True)
+        context["issuer"] = self.kwargs["name"]
+        context["year"] = self.get_year()
+        context["years"] = issued.year_counts()
+        context["validity_counts"] = issued.in_year(self.get_year()).validity_counts()
         return context
 
 

@@ -40,6 +40,8 @@ class Hit:
             "gazette": document.issue.gazette.name,
             "issue": document.issue.label,
             "date": document.date.isoformat() if document.date else None,
+            "validity": document.validity,
+            "validity_label": document.get_validity_display(),
             "snippets": [str(snippet) for snippet in self.snippets],
         }
 

@@ -33,6 +33,10 @@ from .patterns import DOC_NUMBER_BARE, heading_marker
 from .records import TABLE, DocumentRecord, DocumentRef
 from .text import DATE_ARABIC, DATE_CHINESE, chinese_number, parse_date, split_doc_number
 
+# Bumped whenever the rules below change what they read: the daily validity job reads again
+# every stored document an older version read (fields an admin corrected stay).
+RULES_VERSION = 1
+
 # Where effective_from came from.
 DATE_IN_TEXT = "date_in_text"  # "自2023年6月20日起施行"
 DOCUMENT_DATE = "document_date"  # "自印发之日起施行": the 成文日期
@@ -48,6 +52,8 @@ GENRES = sorted(
     key=len,
     reverse=True,
 )
+# 政策解读 explains another document: what it says that one repeals is not its own doing.
+INTERPRETATION = "解读"
 # "（试行）", "（2023—2025年）", "（草案征求意见稿）", "（2.0版）" — notes after a title's 文种.
 TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]{0,30}[）)]\s*$")
 # "…关于印发《柳州市服务业发展“十四五”规划》的通知", "…办公室印发关于建立健全…实施方案的通知",
@@ -76,6 +82,8 @@ EFFECTIVE = re.compile(
     rf"(?:(?P<date>{DATE})|(?P<event>(?:本[\u4e00-\u9fff]{{1,12}}?)?(?:印发|发布|公布|发文|下发|签发|颁布|公告|通告)之日))"
     rf"\s*起\s*(?:正式)?(?:施行|实施|执行|生效|实行)(?:\s*至\s*(?P<until>{DATE})\s*止?)?"
 )
+# "本项政策自2023年1月1日起执行", "本条自…起施行" — a part of the document, not the whole.
+PART_SUBJECT = re.compile(r"^本(?:项|条|款|章|节|目|批|次)")
 # What may open an effective clause that has no 本… subject: "现予公布，自…起施行", "上述政策均自…起执行".
 # Anything else ("…的改革措施自本方案印发之日起实行") is about part of the document.
 EFFECTIVE_LEAD = re.compile(r"^(?:上述|以上|前述|各项)?(?:政策措施|政策|措施|规定)?(?:均|一律|统一)?$")
@@ -152,6 +160,8 @@ def read_validity(document: DocumentRecord, *, published: dt.date | None = None)
     document.effective_from, document.effective_basis = effective, basis
     anchor = effective or document.date or published
     document.valid_until = until or read_valid_until(texts, anchor)
+    if document.genre == INTERPRETATION:
+        return
     repeals, amends = read_changes(document)
     own = document.doc_number
     document.repeals = [ref for ref in repeals if not own or ref.doc_number != own]
@@ -223,7 +233,10 @@ def read_effective(
     found: tuple[dt.date | None, str | None, dt.date | None] = (None, None, None)
     for text in texts:
         for match in EFFECTIVE.finditer(text):
-            if not match.group("subject") and not EFFECTIVE_LEAD.match(clause_before(text, match.start())):
+            subject = match.group("subject")
+            if subject and PART_SUBJECT.match(subject):
+                continue
+            if not subject and not EFFECTIVE_LEAD.match(clause_before(text, match.start())):
                 continue
             until = parse_date(match.group("until")) if match.group("until") else None
             if match.group("date"):

@@ -252,7 +252,7 @@ def test_a_body_edited_in_the_admin_cites_what_it_now_says(client):
 
         def __init__(self):
             super().__init__()
-            self.data, self._textarea = {}, None
+            self.data, self._textarea, self._select = {}, None, None
 
         def handle_starttag(self, tag, attrs):
             attrs = dict(attrs)
@@ -263,6 +263,10 @@ def test_a_body_edited_in_the_admin_cites_what_it_now_says(client):
                 self.data[name] = "on"
             elif tag == "textarea" and name:
                 self._textarea, self.data[name] = name, ""
+            elif tag == "select" and name:
+                self._select = name
+            elif tag == "option" and self._select and "selected" in attrs:
+                self.data[self._select] = attrs.get("value") or ""
 
         def handle_data(self, data):
             if self._textarea:
@@ -271,6 +275,8 @@ def test_a_body_edited_in_the_admin_cites_what_it_now_says(client):
         def handle_endtag(self, tag):
             if tag == "textarea":
                 self._textarea = None
+            elif tag == "select":
+                self._select = None
 
     cited = numbered("贺政发", 2020, 11)
     document = DocumentFactory(blocks=[paragraph("根据贺政发〔2020〕10号。")])

@@ -115,6 +115,7 @@ def test_a_decree_takes_effect_on_the_date_its_promulgation_gives():
         "全面推行工程建设项目审批分类改革，社会投资简易低风险建设工程项目的改革措施自本工作方案印发之日起实行。",
         "自本通知印发之日起，在汕尾市市场监督管理局登记注册的新开办企业可享受免费刻制印章服务。",
         "第六十条 本条例自 202X 年 X 月 X 日起施行。",
+        "（三）减免租金。本项政策自2023年1月1日起执行。",
     ],
 )
 def test_dates_about_something_else_than_the_document_are_not_its_effective_date(sentence):
@@ -290,3 +291,12 @@ def test_a_compilation_fragment_gets_nothing():
     record = read("本措施自 2023 年 6 月 20 日起施行，有效期 5 年。", fragment=True)
 
     assert (record.genre, record.effective_from, record.valid_until) == (None, None, None)
+
+
+def test_a_policy_interpretation_repeals_nothing_itself():
+    record = read(
+        "《办法》施行后，《柳州市城市绿化管理办法》（柳政发〔2010〕3号）同时废止。",
+        title="《柳州市城市绿化管理办法》政策解读",
+    )
+
+    assert (record.genre, record.repeals) == ("解读", [])

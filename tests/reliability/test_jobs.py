@@ -120,6 +120,8 @@ def test_the_worker_command_imports_and_indexes_what_the_web_queued(queue_upload
         ("gazette.tasks.record_index", TaskResultStatus.SUCCESSFUL),
         ("gazette.tasks.index_check", TaskResultStatus.SUCCESSFUL),  # run as the worker started
         ("gazette.tasks.index_check", TaskResultStatus.READY),  # and its next run, an hour on
+        ("gazette.tasks.validity_refresh", TaskResultStatus.SUCCESSFUL),  # run as the worker started
+        ("gazette.tasks.validity_refresh", TaskResultStatus.READY),  # and its next run, the next night
     }
     assert "已导入" in staff_client.get(progress).content.decode()
 

@@ -3,8 +3,8 @@
     python manage.py jobs_worker [--batch] [--interval SECONDS]
 
 Before taking jobs it closes or resumes the work of workers that were killed
-(gazette.tasks.import_jobs_recover) and makes sure the periodic index check is queued, due
-now; then it runs django_tasks_db's `db_worker`. Ctrl-C (or SIGTERM) lets the running job
+(gazette.tasks.import_jobs_recover) and makes sure the periodic index check and the nightly
+validity update are queued, both due now; then it runs django_tasks_db's `db_worker`. Ctrl-C (or SIGTERM) lets the running job
 finish, then stops; a second Ctrl-C stops at once. Several workers may run side by side.
 """
 
@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from gazette.tasks import import_jobs_recover, index_check_schedule
+from gazette.tasks import import_jobs_recover, index_check_schedule, validity_refresh_schedule
 
 
 class Command(BaseCommand):
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         if recovered:
             self.stdout.write(f"已处理中途退出的后台任务：{recovered} 条导入记录。")
         index_check_schedule(run_after=timezone.now())
+        validity_refresh_schedule(run_after=timezone.now())
         call_command(
             "db_worker",
             batch=batch,
