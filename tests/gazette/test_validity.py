@@ -142,7 +142,7 @@ def test_the_document_pages_say_who_repealed_whom_with_links_and_badges(reader, 
     assert "（未收录于知识库）" in guangzhou_page
     assert '<span class="validity-normative">规范性文件</span>' in guangzhou_page
     assert (
-        '<dt>施行日期</dt><dd><time datetime="2023-01-05">2023年1月5日</time> <span class="muted">自印发之日起施行，按成文日期</span>'
+        '<dt>施行日期</dt><dd><time datetime="2023-01-05">2023年1月5日</time><span class="muted">（自印发之日起施行，按成文日期）</span>'
         in guangzhou_page
     )
     assert '<dt>有效期至</dt><dd><time datetime="2028-01-04">2028年1月4日</time>' in guangzhou_page
