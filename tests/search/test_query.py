@@ -294,3 +294,22 @@ def test_a_repeated_search_sees_documents_indexed_since(index_documents):
     index_documents()
 
     assert set(search_ids("冷链物流")) == {first.pk, second.pk}
+
+
+def test_a_date_range_keeps_the_documents_dated_within_it_and_counts_them(index_documents):
+    import datetime as dt
+
+    early = DocumentFactory(body="冷链物流。", date=dt.date(2018, 3, 1))
+    inside = DocumentFactory(body="冷链物流。", date=dt.date(2020, 6, 1))
+    edge = DocumentFactory(body="冷链物流。", date=dt.date(2021, 12, 31))
+    DocumentFactory(body="冷链物流。", date=None)  # no date: outside any range
+    DocumentFactory(body="别的事情。", date=dt.date(2020, 6, 1))
+    index_documents()
+
+    outcome = documents_search(
+        q="冷链物流", filters=Filters(date_from=dt.date(2019, 1, 1), date_to=dt.date(2021, 12, 31)), sort="date"
+    )
+
+    assert outcome.ids == [edge.pk, inside.pk]
+    assert {e["label"]: e["count"] for e in outcome.facets["year"]} == {"2020": 1, "2021": 1}
+    assert early.pk in search_ids("冷链物流")

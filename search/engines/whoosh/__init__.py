@@ -112,7 +112,7 @@ class WhooshEngine(SearchEngine):
     def index(self, documents: Iterable[IndexDocument]) -> int:
         writer = self._writer(self.whoosh_index())
         try:
-            pks = [pk for pk in self._add(writer, documents)]
+            pks = list(self._add(writer, documents))
             if not pks:
                 writer.cancel()
                 return 0
