@@ -11,13 +11,15 @@
 5. `blocks.lines_to_blocks`   body lines → headings, paragraphs, tables (called by step 4)
 
 A policy compilation (汇编) takes `compilation.read_compilation` instead of steps 2–3.
-6. `tasks.extract_tasks`     each document's blocks → task assignments (牵头/配合, 完成时限)
+6. `tasks.extract_tasks`     each document's blocks → task assignments (牵头/配合, 完成时限);
+   `deadlines.read_task_deadlines` each task's 完成时限 → due date and ongoing
 7. `validity.read_validity`  each document → 文种, 规范性文件, 施行/有效期, what it repeals or amends
 """
 
 from __future__ import annotations
 
 from .compilation import is_compilation, read_compilation
+from .deadlines import read_task_deadlines
 from .documents import DocumentSpan, locate_documents, looks_like_title_line, strip_colophon
 from .errors import GazetteFileError
 from .formats import Source, read_source
@@ -124,6 +126,13 @@ def with_tasks(issue: IssueRecord) -> IssueRecord:
     """Fill each document's tasks from its blocks (step 6), and its genre, dates and repeals (step 7)."""
     for document in issue.documents:
         document.tasks = extract_tasks(document.blocks)
+        written = document.date or issue.published
+        unread = read_task_deadlines(
+            document.tasks, year=written.year if written else issue.year, written=document.date
+        )
+        if unread:
+            shown = "；".join(dict.fromkeys(unread))
+            issue.warnings.append(f"《{document.title}》有 {len(unread)} 项任务的完成时限未能读成日期：{shown}")
         read_validity(document, published=issue.published)
     return issue
 

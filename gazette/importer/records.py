@@ -49,6 +49,10 @@ class TaskRecord:
     # and the row inside a table block.
     block_index: int | None = None
     row_index: int | None = None
+    # The deadline read as a date, and whether the work goes on (持续推进); set by
+    # `deadlines.read_task_deadlines`.
+    due: dt.date | None = None
+    ongoing: bool = False
 
     def to_json(self) -> dict:
         return {
@@ -57,6 +61,8 @@ class TaskRecord:
             "lead": list(self.lead),
             "support": list(self.support),
             "deadline": self.deadline,
+            "due": self.due.isoformat() if self.due else None,
+            "ongoing": self.ongoing,
             "level": self.level,
         }
 
