@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from policies.models import Department, Task, task_rows
+from policies.models import Department, Task, TaskSummary, task_rows
 
 from .body_parts import BodyParts
 from .citations import CitationIndex
@@ -121,7 +121,8 @@ class DocumentDetailView(DetailView):
         parts = BodyParts.of(document.blocks or [], part=self.request.GET.get("part"))
         context["body_parts"] = parts
         context["blocks"] = document.body_blocks_in(parts.shown)
-        context["task_rows"] = task_rows(document.tasks.order_by("order"))
+        context["task_rows"] = task_rows(document.tasks.with_progress().order_by("order"))
+        context["task_summary"] = TaskSummary.of(context["task_rows"])
         context["previous_document"] = document.get_previous_in_issue()
         context["next_document"] = document.get_next_in_issue()
         context["changes"] = DocumentChanges.of(document)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Department, DepartmentAlias, DocumentIssuer, Task, TaskAssignment
+from .models import Department, DepartmentAlias, DocumentIssuer, FeedToken, Task, TaskAssignment, TaskProgress
 from .services import department_accept
 
 
@@ -47,11 +47,46 @@ class TaskAssignmentInline(admin.TabularInline):
     autocomplete_fields = ["department"]
 
 
+class TaskProgressInline(admin.TabularInline):
+    """A task's progress reports, as recorded (they are history: not edited here)."""
+
+    model = TaskProgress
+    extra = 0
+    fields = ["department", "status", "reported_on", "note", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "number", "deadline", "document"]
+    list_display = ["__str__", "number", "deadline", "due", "ongoing", "document"]
     list_select_related = ["document"]
     search_fields = ["text", "number", "deadline", "document__title", "document__doc_number"]
-    list_filter = ["document__issue__gazette"]
+    list_filter = ["ongoing", "document__issue__gazette"]
     raw_id_fields = ["document"]
-    inlines = [TaskAssignmentInline]
+    inlines = [TaskAssignmentInline, TaskProgressInline]
+
+
+@admin.register(TaskProgress)
+class TaskProgressAdmin(admin.ModelAdmin):
+    list_display = ["task", "department", "status", "reported_on", "recorded_by", "recorded_at"]
+    list_filter = ["status"]
+    list_select_related = ["task", "department", "recorded_by"]
+    raw_id_fields = ["task"]
+    autocomplete_fields = ["department"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    """Tokens can be seen and deleted (revoked) here, never read: the key is not stored."""
+
+    list_display = ["user", "created_at", "last_used_at"]
+    readonly_fields = ["user", "created_at", "last_used_at"]
+    exclude = ["nonce"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,11 +1,30 @@
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .pinyin import UNPLACED_SECTION
 
@@ -224,6 +243,84 @@ class TaskQuerySet(models.QuerySet):
             F("document__issue__published").desc(nulls_last=True), "document__issue_id", "document__order", "order"
         )
 
+    def by_due_date(self) -> TaskQuerySet:
+        """Soonest due first, tasks without a date last; ties as printed."""
+        return self.order_by(F("due").asc(nulls_last=True), "document__issue_id", "document__order", "order")
+
+    def text_contains(self, text: str | None) -> TaskQuerySet:
+        return self.filter(text__icontains=text) if text else self
+
+    def due_in_year(self, year: int | None) -> TaskQuerySet:
+        return self.filter(due__year=year) if year else self
+
+    def ongoing(self) -> TaskQuerySet:
+        return self.filter(ongoing=True)
+
+    def with_unread_deadline(self) -> TaskQuerySet:
+        """Tasks whose deadline text gave neither a date nor ongoing work (counted for the admins)."""
+        return self.exclude(deadline="").filter(due__isnull=True, ongoing=False)
+
+    def with_progress(self, department: Department | None = None) -> TaskQuerySet:
+        """Annotate the latest progress report (of this department, or of any): progress_status,
+        progress_on, progress_note and progress_department (its body's name)."""
+        reports = TaskProgress.objects.filter(task=OuterRef("pk")).order_by("-recorded_at", "-pk")
+        if department is not None:
+            reports = reports.filter(department=department)
+        return self.annotate(
+            progress_status=Subquery(reports.values("status")[:1]),
+            progress_on=Subquery(reports.values("reported_on")[:1]),
+            progress_note=Subquery(reports.values("note")[:1]),
+            progress_department=Subquery(reports.values("department__name")[:1]),
+        )
+
+    def not_done(self) -> TaskQuerySet:
+        """Tasks whose latest report (with_progress) is not 已完成."""
+        done = TaskProgress.Status.DONE
+        return self.filter(Q(progress_status__isnull=True) | ~Q(progress_status=done))
+
+    def overdue(self, today: dt.date) -> TaskQuerySet:
+        """Past their due date and not reported done (needs with_progress)."""
+        return self.not_done().filter(due__lt=today)
+
+    def due_within(self, days: int, today: dt.date) -> TaskQuerySet:
+        """Due from today to `days` days on and not reported done (needs with_progress)."""
+        return self.not_done().filter(due__gte=today, due__lte=today + dt.timedelta(days=days))
+
+    def in_status(self, status: str | None, today: dt.date) -> TaskQuerySet:
+        """Tasks whose follow-up status (FollowUp) is `status` (needs with_progress)."""
+        if not status:
+            return self
+        if status == FollowUp.OVERDUE:
+            return self.overdue(today)
+        if status == FollowUp.DONE:
+            return self.filter(progress_status=status)
+        not_overdue = Q(due__isnull=True) | Q(due__gte=today)
+        if status == FollowUp.NOT_STARTED:
+            return self.filter(not_overdue, Q(progress_status__isnull=True) | Q(progress_status=status))
+        return self.filter(not_overdue, progress_status=status)
+
+    def follow_up_counts(self, today: dt.date) -> dict[str, int]:
+        """How many of these tasks are overdue, due within 30 and 90 days, ongoing, or have an unread
+        deadline (needs with_progress); their first and last due dates and issue years."""
+        done = Q(progress_status=TaskProgress.Status.DONE)
+        soon = Q(due__gte=today) & ~done
+        # Named apart from the fields, which an aggregate may not shadow.
+        counts = self.order_by().aggregate(
+            n_overdue=Count("pk", filter=Q(due__lt=today) & ~done),
+            n_due_30=Count("pk", filter=soon & Q(due__lte=today + dt.timedelta(days=30))),
+            n_due_90=Count("pk", filter=soon & Q(due__lte=today + dt.timedelta(days=90))),
+            n_ongoing=Count("pk", filter=Q(ongoing=True)),
+            n_unread=Count("pk", filter=~Q(deadline="") & Q(due__isnull=True, ongoing=False)),
+            n_first_due=Min("due"),
+            n_last_due=Max("due"),
+            n_first_year=Min("document__issue__year"),
+            n_last_year=Max("document__issue__year"),
+        )
+        return {name.removeprefix("n_"): value for name, value in counts.items()}
+
+    def created_since(self, moment) -> TaskQuerySet:
+        return self.filter(created_at__gte=moment) if moment else self
+
 
 class Task(models.Model):
     """A task assignment read from a plan: what, who leads, who supports, by when."""
@@ -236,6 +333,11 @@ class Task(models.Model):
     text = models.TextField("任务")
     level = models.CharField("层级", max_length=50, blank=True, help_text="分两组列出时的组名，如 自治区、柳州市")
     deadline = models.CharField("完成时限", max_length=200, blank=True)
+    due = models.DateField(
+        "到期日期", null=True, blank=True, db_index=True, help_text="由完成时限读出；持续推进的任务可以没有"
+    )
+    ongoing = models.BooleanField("持续推进", default=False, help_text="持续推进、长期推进、长期坚持、每年…")
+    created_at = models.DateTimeField("导入时间", default=timezone.now, db_index=True)
     block_index = models.PositiveIntegerField("段落序号", null=True, blank=True)
     row_index = models.PositiveIntegerField("表格行号", null=True, blank=True)
     departments = models.ManyToManyField(Department, through="TaskAssignment", related_name="tasks")
@@ -249,6 +351,10 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.text[:40]}".strip()
+
+    def get_absolute_url(self) -> str:
+        """The task's follow-up page: its departments' progress and history."""
+        return reverse("policies:task-detail", args=[self.pk])
 
     @property
     def anchor(self) -> str:
@@ -272,6 +378,130 @@ class Task(models.Model):
         """The source document's page, at the paragraph or table row the task was read from."""
         url = self.document.get_absolute_url()
         return f"{url}#{self.anchor}" if self.anchor else url
+
+    @property
+    def deadline_unread(self) -> bool:
+        """A deadline text that gave neither a date nor ongoing work."""
+        return bool(self.deadline) and self.due is None and not self.ongoing
+
+    @property
+    def follow_up(self) -> FollowUp:
+        """The task's status from its latest report (annotated by with_progress), 逾期 when past due."""
+        return FollowUp.of(
+            status=getattr(self, "progress_status", None),
+            due=self.due,
+            reported_on=getattr(self, "progress_on", None),
+            note=getattr(self, "progress_note", None) or "",
+            department=getattr(self, "progress_department", None) or "",
+        )
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A task's follow-up status as staff read it: 未开始, 推进中, 已完成, or 逾期 (past due, not done),
+    with the latest report's date, note and department when there is one."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    OVERDUE = "overdue"
+    LABELS = {NOT_STARTED: "未开始", IN_PROGRESS: "推进中", DONE: "已完成", OVERDUE: "逾期"}
+    CHOICES = tuple(LABELS.items())
+
+    status: str
+    reported: str = ""
+    reported_on: dt.date | None = None
+    note: str = ""
+    department: str = ""
+
+    @classmethod
+    def of(cls, *, status: str | None, due: dt.date | None, today: dt.date | None = None, **report) -> FollowUp:
+        today = today or timezone.localdate()
+        reported = status or ""
+        if status != cls.DONE and due is not None and due < today:
+            status = cls.OVERDUE
+        return cls(status=status or cls.NOT_STARTED, reported=reported, **report)
+
+    @property
+    def label(self) -> str:
+        return self.LABELS[self.status]
+
+    @property
+    def reported_label(self) -> str:
+        """What was last reported (推进中 for a task now 逾期), or ''."""
+        return self.LABELS.get(self.reported, "")
+
+
+class TaskProgress(models.Model):
+    """One report of a department's progress on a task: its status on a day, and a note.
+
+    Reports are never edited: each is kept, with who recorded it and when, and the latest one
+    is the task's status for that department.
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = FollowUp.NOT_STARTED, "未开始"
+        IN_PROGRESS = FollowUp.IN_PROGRESS, "推进中"
+        DONE = FollowUp.DONE, "已完成"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress", verbose_name="任务")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="progress", verbose_name="单位")
+    status = models.CharField("进展", max_length=20, choices=Status.choices)
+    reported_on = models.DateField("进展日期", default=timezone.localdate)
+    note = models.TextField("说明", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="登记人"
+    )
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "任务进展"
+        verbose_name_plural = "任务进展"
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["task", "department", "-recorded_at"], name="task_progress_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.department.name} {self.get_status_display()} {self.reported_on:%Y-%m-%d}"
+
+
+# Feed addresses are signed with SECRET_KEY under this salt; rotating either revokes every address.
+FEED_TOKEN_SALT = "policies.FeedToken"
+
+
+class FeedToken(models.Model):
+    """A user's key to the calendar and Atom feeds, which calendars and readers fetch without a session.
+
+    The key is a signature of a random nonce, so the database holds nothing that opens a feed;
+    revoking deletes the row, and every address made with it stops working.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token", verbose_name="用户"
+    )
+    nonce = models.CharField("随机数", max_length=64, editable=False)
+    created_at = models.DateTimeField("生成时间", default=timezone.now)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "订阅令牌"
+        verbose_name_plural = "订阅令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} 的订阅令牌"
+
+    @property
+    def key(self) -> str:
+        """What feed addresses carry: the row's id and a signature of its nonce."""
+        digest = salted_hmac(FEED_TOKEN_SALT, self.nonce, algorithm="sha256").hexdigest()[:40]
+        return f"{self.pk}-{digest}"
+
+    @property
+    def fingerprint(self) -> str:
+        """A short, harmless name for the key, shown on the user's page."""
+        return hashlib.sha256(self.key.encode()).hexdigest()[:8]
+
+    def opens(self, key: str) -> bool:
+        return constant_time_compare(self.key, key)
 
 
 class TaskAssignment(models.Model):
@@ -326,3 +556,72 @@ def task_rows(tasks: Iterable[Task]) -> list[TaskRow]:
         elif role == TaskAssignment.Role.SUPPORT:
             rows[task_id].supports.append(department)
     return list(rows.values())
+
+
+def task_follow_ups(task: Task, today: dt.date | None = None) -> list[tuple[TaskAssignment, FollowUp]]:
+    """Each of the task's assignments (with_departments: leads first) with that department's status."""
+    latest: dict[int, TaskProgress] = {}
+    for report in task.progress.order_by("recorded_at", "pk"):
+        latest[report.department_id] = report
+    rows = []
+    for assignment in task.assignments.all():
+        report = latest.get(assignment.department_id)
+        follow_up = FollowUp.of(
+            status=report.status if report else None,
+            due=task.due,
+            today=today,
+            reported_on=report.reported_on if report else None,
+            note=report.note if report else "",
+            department=assignment.department.name,
+        )
+        rows.append((assignment, follow_up))
+    return rows
+
+
+@dataclass
+class TaskSummary:
+    """What a document's tasks come to, for the top of its page: how many, who leads how many,
+    the range of due dates, and how many are ongoing, overdue, done or have an unread deadline."""
+
+    # Lead departments listed by name; the rest are counted.
+    LEADS_SHOWN = 8
+
+    count: int
+    leads: list[tuple[Department, int]]
+    more_leads: int
+    first_due: dt.date | None
+    last_due: dt.date | None
+    ongoing: int
+    overdue: int
+    done: int
+    unread: int
+
+    @classmethod
+    def of(cls, rows: Iterable[TaskRow], today: dt.date | None = None) -> TaskSummary | None:
+        """The summary of these task rows (tasks with_progress), or None when there are none."""
+        rows = list(rows)
+        if not rows:
+            return None
+        counts: dict[int, int] = {}
+        departments: dict[int, Department] = {}
+        for row in rows:
+            for department in row.leads:
+                departments[department.pk] = department
+                counts[department.pk] = counts.get(department.pk, 0) + 1
+        ranked = sorted(counts, key=lambda pk: (-counts[pk], departments[pk].name))
+        dues = [row.task.due for row in rows if row.task.due]
+        statuses = [
+            FollowUp.of(status=getattr(row.task, "progress_status", None), due=row.task.due, today=today)
+            for row in rows
+        ]
+        return cls(
+            count=len(rows),
+            leads=[(departments[pk], counts[pk]) for pk in ranked[: cls.LEADS_SHOWN]],
+            more_leads=max(len(ranked) - cls.LEADS_SHOWN, 0),
+            first_due=min(dues, default=None),
+            last_due=max(dues, default=None),
+            ongoing=sum(row.task.ongoing for row in rows),
+            overdue=sum(status.status == FollowUp.OVERDUE for status in statuses),
+            done=sum(status.status == FollowUp.DONE for status in statuses),
+            unread=sum(row.task.deadline_unread for row in rows),
+        )

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from gazette.importer.bodies import Body, Where, body_bare_key, body_likeness, body_read, former_name_of, where_from
+from gazette.importer.deadlines import read_deadline
 from gazette.importer.departments import canonical_name, split_departments
 from gazette.importer.records import TaskRecord
 
-from .models import Department, DepartmentAlias, DocumentIssuer, Task, TaskAssignment
+from .models import Department, DepartmentAlias, DocumentIssuer, FeedToken, Task, TaskAssignment, TaskProgress
 from .pinyin import name_sort_key, place_sort_key
 
 
@@ -131,6 +135,7 @@ def department_merge(*, department: Department, into: Department, note: str = ""
     if department.pk == into.pk:
         raise ValueError("不能把单位并入它自己")
     _rows_move(TaskAssignment, department, into, ("task", "role"))
+    TaskProgress.objects.filter(department=department).update(department=into)  # the history moves whole
     _rows_move(DocumentIssuer, department, into, ("document",))
     taken = list(DepartmentAlias.objects.filter(department=into).values_list("alias", flat=True))
     department.aliases.filter(alias__in=[*taken, into.name]).delete()
@@ -234,6 +239,8 @@ def document_tasks_save(
                 text=record.text,
                 level=record.level or "",
                 deadline=record.deadline or "",
+                due=record.due,
+                ongoing=record.ongoing,
                 block_index=record.block_index,
                 row_index=record.row_index,
             )
@@ -271,3 +278,75 @@ def document_issuers_save(*, document, departments: DepartmentNames | None = Non
         [DocumentIssuer(document=document, department=department, order=n) for n, department in enumerate(issuers)]
     )
     return issuers
+
+
+@transaction.atomic
+def task_progress_record(
+    *,
+    task: Task,
+    department: Department,
+    status: str,
+    note: str = "",
+    reported_on: dt.date | None = None,
+    user=None,
+) -> TaskProgress:
+    """Add a department's progress report on a task (the earlier ones stay as its history).
+
+    Raises ValueError when the department has no part in the task or the status is not one of
+    未开始, 推进中, 已完成 (逾期 is never recorded: it follows from the due date).
+    """
+    if not TaskAssignment.objects.filter(task=task, department=department).exists():
+        raise ValueError(f"“{department.name}”不承担这项任务")
+    if status not in TaskProgress.Status.values:
+        raise ValueError(f"未知的进展：{status}")
+    return TaskProgress.objects.create(
+        task=task,
+        department=department,
+        status=status,
+        note=note.strip(),
+        reported_on=reported_on or timezone.localdate(),
+        recorded_by=user,
+    )
+
+
+@transaction.atomic
+def feed_token_create(*, user) -> FeedToken:
+    """A new feed token for the user; one made before is revoked, and its addresses stop working."""
+    FeedToken.objects.filter(user=user).delete()
+    return FeedToken.objects.create(user=user, nonce=secrets.token_hex(32))
+
+
+@transaction.atomic
+def feed_token_revoke(*, user) -> bool:
+    """Revoke the user's feed token; False when there was none."""
+    deleted, _ = FeedToken.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+def feed_token_open(*, key: str) -> FeedToken | None:
+    """The token a feed address carries, if it is valid and its user active; its last use is noted."""
+    pk, _, _ = key.partition("-")
+    if not pk.isascii() or not pk.isdigit():
+        return None
+    token = FeedToken.objects.select_related("user").filter(pk=int(pk), user__is_active=True).first()
+    if token is None or not token.opens(key):
+        return None
+    FeedToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token
+
+
+@transaction.atomic
+def task_deadlines_reread(*, tasks=None) -> int:
+    """Read every task's deadline text again (after the rules change); how many tasks changed."""
+    tasks = Task.objects.all() if tasks is None else tasks
+    rows = tasks.values_list(
+        "pk", "deadline", "due", "ongoing", "document__date", "document__issue__published", "document__issue__year"
+    )
+    changed = []
+    for pk, text, due, ongoing, written, published, year in rows.iterator(chunk_size=2000):
+        when = written or published
+        deadline = read_deadline(text, year=when.year if when else year, written=written)
+        if (deadline.due, deadline.ongoing) != (due, ongoing):
+            changed.append(Task(pk=pk, due=deadline.due, ongoing=deadline.ongoing))
+    Task.objects.bulk_update(changed, ["due", "ongoing"], batch_size=1000)
+    return len(changed)

@@ -5,6 +5,7 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
+from gazette.importer.deadlines import read_deadline
 from gazette.models import Document, Gazette, ImportRecord, Issue
 from policies.models import Department, Task, TaskAssignment
 
@@ -89,6 +90,9 @@ class TaskFactory(factory.django.DjangoModelFactory):
     number = "1"
     text = "加快冷链物流基础设施建设。"
     deadline = "2020年12月"
+    # Read from the deadline as an import reads it (2020年12月 → 2020-12-31).
+    due = factory.LazyAttribute(lambda o: read_deadline(o.deadline, written=o.document.date).due)
+    ongoing = factory.LazyAttribute(lambda o: read_deadline(o.deadline, written=o.document.date).ongoing)
 
 
 class TaskAssignmentFactory(factory.django.DjangoModelFactory):

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from gazette.body_parts import BodyParts, block_chars
 from gazette.citations import CitationIndex, link_citations
 from gazette.models import DisplayBlock, Document
-from policies.models import Department, TaskRow
+from policies.models import Department, FollowUp, Task, TaskRow
 
 register = template.Library()
 
@@ -30,6 +32,14 @@ DEPARTMENT_TASK_TEXT_CHARS = 160
 SOURCE_TITLE_CHARS = 50
 LEAD_ROLE = mark_safe('<span class="role role-lead">牵头</span>')
 SUPPORT_ROLE = mark_safe('<span class="role role-support">配合</span>')
+# A table row with only its first cell filled, a section of the table: 一、进一步破除区域分割和地方保护等不合理限制
+SECTION_ROW_MIN_CHARS = 4
+# An outline is shown beside a body this long with at least this many headings or table sections.
+OUTLINE_MIN_CHARS = 4000
+OUTLINE_MIN_ENTRIES = 3
+# Headings deeper than this (（一）, 1.) are left out of the outline; table sections are level 1.
+OUTLINE_MAX_LEVEL = 2
+OUTLINE_TEXT_CHARS = 36
 
 
 @register.simple_tag
@@ -49,20 +59,80 @@ def document_body(blocks: Iterable[DisplayBlock], citations: CitationIndex | Non
 
 
 def _table(anchor: str, block: DisplayBlock, citations: CitationIndex | None) -> str:
+    width = block.width
+    wide = " doc-table-wide" if width >= 6 else ""
     lines = [
         f'<div class="table-scroll" id="{anchor}" role="region" aria-label="表格" tabindex="0">',
-        '<table class="doc-table">',
+        f'<table class="doc-table{wide}">',
     ]
     if block.header_rows:
         lines.append("<thead>")
-        lines.extend(
-            _row(anchor, index, cells, '<th scope="col">', "</th>", citations) for index, cells in block.header_rows
-        )
+        lines.extend(_header_rows(anchor, block.header_rows, citations))
         lines.append("</thead>")
     lines.append("<tbody>")
-    lines.extend(_row(anchor, index, cells, "<td>", "</td>", citations) for index, cells in block.body_rows)
+    for index, cells in block.body_rows:
+        if is_section_row(cells):
+            text = _cite(cells[0], citations)
+            lines.append(
+                f'<tr id="{anchor}-r{int(index)}" class="doc-table-section">'
+                f'<th colspan="{len(cells)}" scope="colgroup">{text}</th></tr>'
+            )
+        else:
+            lines.append(_row(anchor, index, cells, "<td>", "</td>", citations))
     lines.extend(["</tbody>", "</table>", "</div>"])
     return "\n".join(lines)
+
+
+def is_section_row(cells: list[str]) -> bool:
+    """A row opening a section of a table: text in its first cell only (一、…), not a lone number."""
+    return (
+        len(cells) > 2
+        and len(cells[0]) >= SECTION_ROW_MIN_CHARS
+        and not cells[0].strip().isdigit()
+        and not any(cell.strip() for cell in cells[1:])
+    )
+
+
+def header_spans(rows: list[list[str]]) -> list[list[tuple[int, str, int, int]]]:
+    """The cells of a header, merged as printed: each row's (column, text, rowspan, colspan).
+
+    A label over sub-headings spans their columns (自治区 over 牵头单位 | 配合单位); a label with
+    empty cells below it spans those rows (序号, 完成时限). Empty cells a span covers are left out.
+    """
+    height = len(rows)
+    width = max((len(row) for row in rows), default=0)
+    grid = [[(row[c] if c < len(row) else "").strip() for c in range(width)] for row in rows]
+    covered: set[tuple[int, int]] = set()
+    spans: list[list[tuple[int, str, int, int]]] = [[] for _ in rows]
+    for r in range(height):
+        for c in range(width):
+            if (r, c) in covered:
+                continue
+            colspan = rowspan = 1
+            below = r + 1 < height
+            if grid[r][c] and below and grid[r + 1][c]:
+                while c + colspan < width and not grid[r][c + colspan] and grid[r + 1][c + colspan]:
+                    colspan += 1
+            if grid[r][c] and colspan == 1:
+                while r + rowspan < height and not grid[r + rowspan][c]:
+                    rowspan += 1
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    covered.add((r + dr, c + dc))
+            spans[r].append((c, grid[r][c], rowspan, colspan))
+    return spans
+
+
+def _header_rows(anchor: str, rows: list[tuple[int, list[str]]], citations: CitationIndex | None) -> list[str]:
+    html = []
+    for (index, _), cells in zip(rows, header_spans([cells for _, cells in rows]), strict=True):
+        inner = []
+        for _, text, rowspan, colspan in cells:
+            spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
+            scope = "colgroup" if colspan > 1 else "col"
+            inner.append(f'<th scope="{scope}"{spans}>{_cite(text, citations, breaks=True)}</th>')
+        html.append(f'<tr id="{anchor}-r{int(index)}">{"".join(inner)}</tr>')
+    return html
 
 
 def _row(anchor: str, index: int, cells: list[str], start: str, end: str, citations: CitationIndex | None) -> str:
@@ -89,7 +159,8 @@ def may_cite(text: str) -> bool:
 @register.simple_tag(takes_context=True)
 def document_task_rows(context, rows: Iterable[TaskRow]) -> SafeString:
     """A document's task table rows: number and level, the task linked to its paragraph or table row,
-    lead and support departments, deadline."""
+    lead and support departments, deadline and due date, the latest progress. Each cell is labelled
+    for the phone, where a row is shown as a card."""
     # A long body is shown in parts: a task's paragraph may be on another part's page.
     parts = context.get("body_parts")
     html = []
@@ -106,40 +177,100 @@ def document_task_rows(context, rows: Iterable[TaskRow]) -> SafeString:
             text = escape(text)
         leads = department_links(context, row.leads)
         supports = department_links(context, row.supports)
-        deadline = escape(task.deadline or "—")
-        html.append(f"<tr><td>{number}</td><td>{text}</td><td>{leads}</td><td>{supports}</td><td>{deadline}</td></tr>")
+        html.append(
+            f'<tr><td data-label="序号">{number}</td><td data-label="任务">{text}</td>'
+            f'<td data-label="牵头">{leads}</td><td data-label="配合">{supports}</td>'
+            f'<td data-label="时限">{task_deadline(task)}</td>'
+            f'<td data-label="状态">{task_status(task, with_department=True)}</td></tr>'
+        )
     return mark_safe("\n".join(html))  # noqa: S308 — every value above went through escape or format_html
 
 
 @register.simple_tag(takes_context=True)
 def department_task_rows(context, rows: Iterable[TaskRow], department: Department) -> SafeString:
-    """A department's task table rows: its roles, the task linked to where it was read, deadline,
-    lead and support departments, the source document."""
+    """A department's task table, one <tbody> per run of tasks from one source document (its header
+    row names the document): the department's roles, the task linked to where it was read, deadline
+    and due date, its latest progress (with a link to record more), lead and support departments."""
     html = []
+    request = context.get("request")
+    # The status links to the task's page for this department, which offers the progress form
+    # to those allowed to record and comes back here after.
+    back = urlencode({"department": department.pk, "next": request.get_full_path() if request else ""})
+    document = None
     for row in rows:
         task, leads, supports = row.task, row.leads, row.supports
+        if task.document_id != getattr(document, "pk", None):
+            if document is not None:
+                html.append("</tbody>")
+            document = task.document
+            html.append(
+                f'<tbody><tr class="task-group"><th colspan="5" scope="rowgroup">{_source_document(document)}</th></tr>'
+            )
         roles = "".join(
             label for label, departments in ((LEAD_ROLE, leads), (SUPPORT_ROLE, supports)) if department in departments
         )
         number = format_html('<span class="muted">{}</span> ', task.number) if task.number else ""
         text = format_html('<a href="{}">{}</a>', task.url, _truncate(task.text, DEPARTMENT_TASK_TEXT_CHARS))
         level = format_html('<br><span class="muted">{}</span>', task.level) if task.level else ""
-        deadline = escape(task.deadline or "—")
+        status = task_status(task, query=back)
         lead_links, support_links = department_links(context, leads), department_links(context, supports)
         html.append(
-            f"<tr><td>{roles}</td><td>{number}{text}{level}</td><td>{deadline}</td>"
-            f'<td><span class="muted">牵头：</span>{lead_links}<br><span class="muted">配合：</span>{support_links}</td>'
-            f"<td>{_source_document(task.document)}</td></tr>"
+            f'<tr><td data-label="角色">{roles}</td><td data-label="任务">{number}{text}{level}</td>'
+            f'<td data-label="时限">{task_deadline(task)}</td><td data-label="状态">{status}</td>'
+            f'<td data-label="牵头 / 配合"><span class="muted">牵头：</span>{lead_links}<br>'
+            f'<span class="muted">配合：</span>{support_links}</td></tr>'
         )
+    if document is not None:
+        html.append("</tbody>")
     return mark_safe("\n".join(html))  # noqa: S308 — every value above went through escape or format_html
+
+
+@register.simple_tag
+def task_deadline(task: Task) -> SafeString:
+    """The deadline as printed, then what it was read as: the due date (and 持续推进 beside a date),
+    or 未识别为日期; a text that only says the work goes on is shown as it is."""
+    if not task.deadline:
+        return NO_DEPARTMENT
+    if task.due:
+        due = task.due
+        ongoing = mark_safe(' <span class="badge ongoing">持续推进</span>') if task.ongoing else ""
+        return format_html(
+            '{}<br><time class="due" datetime="{}">{}年{}月{}日到期</time>{}',
+            task.deadline,
+            due.isoformat(),
+            due.year,
+            due.month,
+            due.day,
+            ongoing,
+        )
+    if task.deadline_unread:
+        return format_html('{}<br><span class="muted">（未识别为日期）</span>', task.deadline)
+    return format_html('<span class="ongoing-text">{}</span>', task.deadline)
+
+
+def task_status(task: Task, *, with_department: bool = False, query: str = "") -> SafeString:
+    """The task's follow-up status as a badge linked to its page (with `query`), with the latest
+    report's date and note."""
+    follow_up: FollowUp = task.follow_up
+    href = f"{task.get_absolute_url()}?{query}" if query else task.get_absolute_url()
+    badge = format_html(
+        '<a class="status status-{}" href="{}" title="查看或登记进展">{}</a>', follow_up.status, href, follow_up.label
+    )
+    if not follow_up.reported_on:
+        return badge
+    day = follow_up.reported_on
+    who = f"{follow_up.department} " if with_department and follow_up.department else ""
+    said = f"{who}{day.month}月{day.day}日报{follow_up.reported_label}"
+    note = format_html("：{}", _truncate(follow_up.note, 60)) if follow_up.note else ""
+    return format_html('{}<br><span class="muted report">{}{}</span>', badge, said, note)
 
 
 def _source_document(document: Document) -> SafeString:
     title = _truncate(document.title, SOURCE_TITLE_CHARS)
-    number = format_html("<br>{}", document.doc_number) if document.doc_number else ""
+    number = format_html(" {}", document.doc_number) if document.doc_number else ""
     issue = document.issue
     return format_html(
-        '<a href="{}">{}</a>{}<br><span class="muted">{} {}</span>',
+        '<a href="{}">{}</a>{} <span class="muted">{} {}</span>',
         document.get_absolute_url(),
         title,
         number,
@@ -168,3 +299,39 @@ def department_links(context, departments: Iterable[Department]) -> SafeString:
             )
         links.append(link)
     return mark_safe("、".join(links)) if links else NO_DEPARTMENT  # noqa: S308 — joins format_html output
+
+
+@register.simple_tag(takes_context=True)
+def document_outline(context) -> SafeString:
+    """Links to a long body's headings (一、 and （一）) and its tables' sections, on whichever part
+    each is, and to the task table; empty for a short body or one with few headings."""
+    document = context.get("document")
+    blocks = (document.blocks or []) if document is not None else []
+    if sum(block_chars(block) for block in blocks) < OUTLINE_MIN_CHARS:
+        return mark_safe("")
+    parts: BodyParts | None = context.get("body_parts")
+    entries = []
+    for index, block in enumerate(blocks):
+        if block.get("kind") == "heading" and (block.get("level") or 1) <= OUTLINE_MAX_LEVEL:
+            entries.append((f"b{index}", block.get("text") or "", (block.get("level") or 1)))
+        elif block.get("kind") == "table":
+            for row_index, cells in enumerate(block.get("rows") or []):
+                cells = [str(cell) for cell in cells]
+                if row_index and is_section_row(cells):
+                    entries.append((f"b{index}-r{row_index}", cells[0], 2))
+    if len(entries) < OUTLINE_MIN_ENTRIES:
+        return mark_safe("")
+    items = format_html_join(
+        "\n",
+        '<li class="outline-level-{}"><a href="{}">{}</a></li>',
+        (
+            (level, parts.href(anchor) if parts else f"#{anchor}", _truncate(text, OUTLINE_TEXT_CHARS))
+            for anchor, text, level in entries
+        ),
+    )
+    tasks = context.get("task_rows")
+    if tasks:
+        items = format_html(
+            '{}\n<li class="outline-tasks"><a href="#tasks-title">任务分工（{} 项）</a></li>', items, len(tasks)
+        )
+    return format_html('<ol class="outline">\n{}\n</ol>', items)

@@ -325,7 +325,8 @@ def test_document_page_queries_do_not_grow_with_its_blocks_and_tasks(reader):
 
     assert counts[0] == counts[1] <= 12
     assert html.count('<tr id="b') == 10 * 21 and html.count('href="#b') == 150
-    assert html.count(f'<a href="{departments[0].get_absolute_url()}">市第0局</a>') == 150 * 3 // 12
+    # In the task table, and once among the lead departments of the task summary.
+    assert html.count(f'<a href="{departments[0].get_absolute_url()}">市第0局</a>') == 150 * 3 // 12 + 1
 
 
 def test_task_table_shows_number_level_departments_and_deadline_escaped(reader):
@@ -340,12 +341,15 @@ def test_task_table_shows_number_level_departments_and_deadline_escaped(reader):
 
     quoted_link = f'<a href="{quoted.get_absolute_url()}">市&quot;财政&quot;&lt;局&gt;</a>'
     assert (
-        f'<tr><td>（一）<br><span class="muted">自治区&lt;级&gt;</span></td><td><a href="#b0">{long_text[:117]}...</a></td>'
-        f'<td>{quoted_link}</td><td><span class="muted">—</span></td><td>2020年12月</td></tr>'
+        f'<tr><td data-label="序号">（一）<br><span class="muted">自治区&lt;级&gt;</span></td>'
+        f'<td data-label="任务"><a href="#b0">{long_text[:117]}...</a></td>'
+        f'<td data-label="牵头">{quoted_link}</td><td data-label="配合"><span class="muted">—</span></td>'
+        '<td data-label="时限">2020年12月<br><time class="due" datetime="2020-12-31">2020年12月31日到期</time></td>'
     ) in html
     assert (
-        "<tr><td>&lt;2&gt;</td><td>任务&lt;b&gt;二&lt;/b&gt;</td>"
-        '<td><span class="muted">—</span></td><td><span class="muted">—</span></td><td>—</td></tr>'
+        '<tr><td data-label="序号">&lt;2&gt;</td><td data-label="任务">任务&lt;b&gt;二&lt;/b&gt;</td>'
+        '<td data-label="牵头"><span class="muted">—</span></td><td data-label="配合"><span class="muted">—</span></td>'
+        '<td data-label="时限"><span class="muted">—</span></td>'
     ) in html
     assert unplaced.anchor == ""
 

@@ -115,12 +115,13 @@ def test_department_page_row_shows_both_roles_and_the_source_document(reader):
 
     url = document.get_absolute_url()
     assert (
-        '<td><span class="role role-lead">牵头</span><span class="role role-support">配合</span></td>'
-        f'<td><a href="{url}">统筹推进</a></td><td>长期</td>'
+        '<td data-label="角色"><span class="role role-lead">牵头</span><span class="role role-support">配合</span></td>'
+        f'<td data-label="任务"><a href="{url}">统筹推进</a></td><td data-label="时限"><span class="ongoing-text">长期</span></td>'
     ) in html
     assert html.count(f'<a href="{url}">统筹推进</a>') == 1  # one row, though assigned twice
     cut = "贺州市人民政府办公室&lt;b&gt;关于印发&lt;/b&gt;贺州市加快发展冷链物流保障食品安全促进消费升级实施方"
-    assert f'<td><a href="{url}">{cut}...</a><br><span class="muted">贺州市人民政府公报 2019年' in html
+    group = f'<tbody><tr class="task-group"><th colspan="5" scope="rowgroup"><a href="{url}">{cut}...</a>'
+    assert f'{group} <span class="muted">贺州市人民政府公报 2019年' in html
 
 
 @pytest.mark.parametrize(
