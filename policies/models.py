@@ -302,11 +302,12 @@ class TaskQuerySet(models.QuerySet):
     def follow_up_counts(self, today: dt.date) -> dict[str, int]:
         """How many of these tasks are overdue, due within 30 and 90 days, ongoing, or have an unread
         deadline (needs with_progress); their first and last due dates and issue years."""
-        done = Q(progress_status=TaskProgress.Status.DONE)
-        soon = Q(due__gte=today) & ~done
+        # No report is not done: NOT (NULL = 'done') would be NULL, and the task not counted.
+        not_done = Q(progress_status__isnull=True) | ~Q(progress_status=TaskProgress.Status.DONE)
+        soon = Q(due__gte=today) & not_done
         # Named apart from the fields, which an aggregate may not shadow.
         counts = self.order_by().aggregate(
-            n_overdue=Count("pk", filter=Q(due__lt=today) & ~done),
+            n_overdue=Count("pk", filter=Q(due__lt=today) & not_done),
             n_due_30=Count("pk", filter=soon & Q(due__lte=today + dt.timedelta(days=30))),
             n_due_90=Count("pk", filter=soon & Q(due__lte=today + dt.timedelta(days=90))),
             n_ongoing=Count("pk", filter=Q(ongoing=True)),

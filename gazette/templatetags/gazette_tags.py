@@ -34,6 +34,10 @@ LEAD_ROLE = mark_safe('<span class="role role-lead">牵头</span>')
 SUPPORT_ROLE = mark_safe('<span class="role role-support">配合</span>')
 # A table row with only its first cell filled, a section of the table: 一、进一步破除区域分割和地方保护等不合理限制
 SECTION_ROW_MIN_CHARS = 4
+# A table this wide takes the page's width, its columns sized by their cells' mean length in characters.
+WIDE_TABLE_COLUMNS = 6
+NARROW_COLUMN_CHARS = 4
+WIDE_COLUMN_CHARS = 50
 # An outline is shown beside a body this long with at least this many headings or table sections.
 OUTLINE_MIN_CHARS = 4000
 OUTLINE_MIN_ENTRIES = 3
@@ -60,11 +64,14 @@ def document_body(blocks: Iterable[DisplayBlock], citations: CitationIndex | Non
 
 def _table(anchor: str, block: DisplayBlock, citations: CitationIndex | None) -> str:
     width = block.width
-    wide = " doc-table-wide" if width >= 6 else ""
+    wide = width >= WIDE_TABLE_COLUMNS
     lines = [
         f'<div class="table-scroll" id="{anchor}" role="region" aria-label="表格" tabindex="0">',
-        f'<table class="doc-table{wide}">',
+        f'<table class="doc-table{" doc-table-wide" if wide else ""}">',
     ]
+    if wide:
+        columns = "".join(f'<col class="{name}">' for name in column_classes(block))
+        lines.append(f"<colgroup>{columns}</colgroup>")
     if block.header_rows:
         lines.append("<thead>")
         lines.extend(_header_rows(anchor, block.header_rows, citations))
@@ -81,6 +88,24 @@ def _table(anchor: str, block: DisplayBlock, citations: CitationIndex | None) ->
             lines.append(_row(anchor, index, cells, "<td>", "</td>", citations))
     lines.extend(["</tbody>", "</table>", "</div>"])
     return "\n".join(lines)
+
+
+def column_classes(block: DisplayBlock) -> list[str]:
+    """A class per column of a wide table, from its cells' mean length: a 序号 column stays narrow,
+    the columns of long measures get the room (the browser shares the rest)."""
+    classes = []
+    for column in range(block.width):
+        cells = [row[column] for _, row in block.body_rows if column < len(row) and row[column].strip()]
+        cells = [cell for cell in cells if not is_section_row([cell, "", ""])] if column == 0 else cells
+        mean = sum(len(cell) for cell in cells) / len(cells) if cells else 0
+        classes.append(
+            "doc-col-narrow"
+            if mean <= NARROW_COLUMN_CHARS
+            else "doc-col-wide"
+            if mean >= WIDE_COLUMN_CHARS
+            else "doc-col"
+        )
+    return classes
 
 
 def is_section_row(cells: list[str]) -> bool:
