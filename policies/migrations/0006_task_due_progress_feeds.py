@@ -1,41 +1,16 @@
-"""Tasks get a due date and ongoing flag read from their deadline text, and the time they were
-imported; progress reports per task and department; users' feed tokens.
-
-Existing tasks are read by the importer's rules (gazette.importer.deadlines) in their
-document's year, and take their issue's import time.
+"""Tasks get a due date, an ongoing flag and the time they were imported; progress reports per
+task and department; users' feed tokens. Existing tasks are read in 0007.
 """
 
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
-
-from gazette.importer.deadlines import read_deadline
-
-
-def tasks_read(apps, schema_editor):
-    Task = apps.get_model("policies", "Task")
-    Issue = apps.get_model("gazette", "Issue")
-    Task.objects.update(
-        created_at=Subquery(Issue.objects.filter(documents=OuterRef("document")).values("created_at")[:1])
-    )
-    tasks = Task.objects.exclude(deadline="").values_list(
-        "pk", "deadline", "document__date", "document__issue__published", "document__issue__year"
-    )
-    changed = []
-    for pk, text, written, published, year in tasks.iterator(chunk_size=2000):
-        when = written or published
-        deadline = read_deadline(text, year=when.year if when else year, written=written)
-        if deadline.read:
-            changed.append(Task(pk=pk, due=deadline.due, ongoing=deadline.ongoing))
-    Task.objects.bulk_update(changed, ["due", "ongoing"], batch_size=1000)
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("policies", "0005_department_place_constraints"),
-        ("gazette", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -136,5 +111,4 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["task", "department", "-recorded_at"], name="task_progress_latest")],
             },
         ),
-        migrations.RunPython(tasks_read, migrations.RunPython.noop),
     ]
