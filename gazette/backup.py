@@ -46,9 +46,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from policies.models import Task
-from search.analyzers import dictionary_path
-from search.indexing import index_rebuild, registry_dictionary_text
 
+from .hooks import search_index
 from .models import Document, Gazette, ImportRecord, Issue
 
 ARCHIVE_FORMAT = 1
@@ -118,7 +117,7 @@ def backup_create(*, path: Path, force: bool = False) -> dict:
         database = work / DATABASE_MEMBER[vendor]
         manifest = _pg_dump(database) if vendor == "postgresql" else _sqlite_copy(database)
         members = {DATABASE_MEMBER[vendor]: database}
-        dictionary = dictionary_path()
+        dictionary = search_index().dictionary_path()
         if dictionary.is_file():
             shutil.copyfile(dictionary, work / DICTIONARY)
             members[DICTIONARY] = work / DICTIONARY
@@ -361,7 +360,7 @@ def backup_restore(
         report.migrations_applied = _migrate()
         if index:
             try:
-                report.indexed = index_rebuild().indexed
+                report.indexed = search_index().index_rebuild().indexed
             # Whatever the engine raises (busy, a cluster out of reach), the data is in: say so.
             except Exception as exc:
                 raise BackupError(
@@ -370,7 +369,7 @@ def backup_restore(
             dictionary = archive.files.get(DICTIONARY)
             if dictionary is not None:
                 archived = set(dictionary.read_text(encoding="utf-8").split())
-                report.dictionary_same = archived == set(registry_dictionary_text().split())
+                report.dictionary_same = archived == set(search_index().registry_dictionary_text().split())
     report.seconds = round(time.monotonic() - started, 2)
     return report
 

@@ -16,9 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from policies.services import DepartmentNames, document_tasks_save
-from search import indexing
 
 from .citations import document_citations_update
+from .hooks import search_index
 from .importer import DocumentRecord, GazetteFileError, IssueRecord, parse_file, split_doc_number
 from .models import Document, DocumentLink, Gazette, ImportRecord, Issue
 from .validity import document_changes_save, validity_fields
@@ -197,7 +197,7 @@ def import_record_index(*, record_id: int) -> bool:
         if not waiting.update(status=ImportRecord.Status.INDEXING):
             return False
         try:
-            indexing.documents_index(
+            search_index().documents_index(
                 document_ids=Document.objects.filter(issue__source=record_id).values_list("pk", flat=True)
             )
         except BaseException:
@@ -241,7 +241,7 @@ def _index_in_process(outcome: ImportOutcome) -> None:
     record = outcome.record
     try:
         _record_step(record, ImportRecord.Status.INDEXING)
-        indexing.documents_index(document_ids=[doc.pk for doc in outcome.created])
+        search_index().documents_index(document_ids=[doc.pk for doc in outcome.created])
     except Exception as exc:
         logger.exception("search index update failed after import #%s", record.pk)
         import_record_index_failed(record_id=record.pk, error=exc, attempt=1)
