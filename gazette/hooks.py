@@ -1,18 +1,43 @@
-"""What other apps offer gazette through hooks: the search index.
+"""What other apps offer gazette through hooks: savers of what documents carry, and the search index.
 
-Imports run one way (importer ← gazette ← policies ← search), so gazette never imports the
-search app. The search app registers its index here in its AppConfig.ready(); the import
-services (index after an import commits), the index job and backup/restore call it through
-`search_index()`.
+Imports run one way (importer ← gazette ← policies ← search), so gazette imports neither
+policies nor search. In their AppConfig.ready() the policies app registers the saver of an
+imported document's tasks (called inside the import's transaction, so an import stays all
+or nothing) and the search app registers its index (called after an import commits, by the
+import services, the index job and backup/restore).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from .importer import DocumentRecord
+    from .models import Document
+
+
+class DocumentsSaver(Protocol):
+    """Saves what an import's new documents carry besides their text (policies: their tasks)."""
+
+    def __call__(self, *, city: str, documents: list[tuple[Document, DocumentRecord]]) -> None: ...
+
+
+_documents_savers: list[DocumentsSaver] = []
+
+
+def documents_saver_register(saver: DocumentsSaver) -> None:
+    """Called once by an app when Django starts; registering the same saver twice keeps one."""
+    if saver not in _documents_savers:
+        _documents_savers.append(saver)
+
+
+def documents_savers() -> list[DocumentsSaver]:
+    """The registered savers, in registration order."""
+    return list(_documents_savers)
 
 
 class SearchIndex(Protocol):

@@ -15,10 +15,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from policies.services import DepartmentNames, document_tasks_save
-
 from .citations import document_citations_update
-from .hooks import search_index
+from .hooks import documents_savers, search_index
 from .importer import DocumentRecord, GazetteFileError, IssueRecord, parse_file, split_doc_number
 from .models import Document, DocumentLink, Gazette, ImportRecord, Issue
 from .validity import document_changes_save, validity_fields
@@ -281,12 +279,13 @@ def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutc
         source=record,
     )
     outcome.issue = issue
-    departments = DepartmentNames.load(city=gazette.city)
     for order, doc in enumerate(to_create, start=1):
         document = Document.objects.create(issue=issue, order=order, **_document_fields(doc))
-        document_tasks_save(document=document, tasks=doc.tasks, city=gazette.city, departments=departments)
         outcome.created.append(document)
         outcome.tasks += len(doc.tasks)
+    # The policies app saves their tasks (gazette.hooks), in this same transaction.
+    for save in documents_savers():
+        save(city=gazette.city, documents=list(zip(outcome.created, to_create, strict=True)))
     document_links_update(documents=outcome.created)
     document_citations_update(documents=outcome.created)
     # After the citations: a repealed document named by title is found among their keys.

@@ -262,6 +262,16 @@ def document_tasks_save(
     return saved
 
 
+def imported_documents_tasks_save(*, city: str, documents: list[tuple]) -> None:
+    """Save the tasks of an import's new documents, resolving names once for the import.
+
+    Registered with gazette.hooks by PoliciesConfig.ready(); runs inside the import's transaction.
+    """
+    departments = DepartmentNames.load(city=city)
+    for document, record in documents:
+        document_tasks_save(document=document, tasks=record.tasks, city=city, departments=departments)
+
+
 @transaction.atomic
 def document_issuers_save(*, document, departments: DepartmentNames | None = None) -> list[Department]:
     """Link a document to the bodies its 发文机关 names (深圳市前海…管理局、国家税务总局深圳市税务局: two)."""

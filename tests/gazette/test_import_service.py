@@ -96,7 +96,7 @@ def test_encoded_variant_parses_to_the_same_result_as_utf8(encoding, fixture_byt
 
 
 def test_failure_midway_leaves_the_database_as_before(fixture_bytes, monkeypatch):
-    import gazette.services
+    import policies.services
 
     calls = []
 
@@ -105,7 +105,7 @@ def test_failure_midway_leaves_the_database_as_before(fixture_bytes, monkeypatch
         if len(calls) == 5:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(gazette.services, "document_tasks_save", failing_tasks_save)
+    monkeypatch.setattr(policies.services, "document_tasks_save", failing_tasks_save)
 
     with pytest.raises(RuntimeError):
         gazette_file_import(file_name="000.txt", data=fixture_bytes("000"), index=False)

@@ -41,10 +41,10 @@ CHILD_WORKER = textwrap.dedent(
     settings.HAYSTACK_CONNECTIONS = {"default": {
         **settings.HAYSTACK_CONNECTIONS["default"], "PATH": os.environ["GONGBAO_CHILD_INDEX"]}}
     connections.reload("default")
-    import gazette.services, search.indexing
+    import policies.services, search.indexing
     from django.core.management import call_command
     slow, sleep = os.environ.get("SLOW", ""), float(os.environ.get("SLEEP", "600"))
-    real_tasks_save, real_index, saved = gazette.services.document_tasks_save, search.indexing.documents_index, []
+    real_tasks_save, real_index, saved = policies.services.document_tasks_save, search.indexing.documents_index, []
 
     def slow_tasks_save(**kwargs):
         real_tasks_save(**kwargs)
@@ -61,7 +61,7 @@ CHILD_WORKER = textwrap.dedent(
         return real_index(document_ids=document_ids)
 
     if slow == "import":
-        gazette.services.document_tasks_save = slow_tasks_save
+        policies.services.document_tasks_save = slow_tasks_save
     if slow == "index":
         search.indexing.documents_index = slow_index
     call_command("jobs_worker", *sys.argv[1:], verbosity=0)
