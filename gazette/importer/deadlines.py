@@ -52,24 +52,26 @@ NUMERIC_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)[./-](?P<month>\d{1,2}
 
 # One date or period in the usual wording, its year written or not:
 # 2023年9月30日前 | 2022年12月31日，持续推进 | 2020年12月 | 2024年12月底前完成 | 6月底前 | 9月30号
-# | 2023年3月中旬 | 2023年第三季度 | 三季度末 | 2023年上半年 | 下半年 | 年底前 | 2023年年底 | 2025年底
+# | 2023年3月中旬 | 10月中下旬 | 2023年第三季度 | 三季度末 | 2023年上半年 | 下半年 | 年底前 | 2023年年底 | 2025年底
 # | 2025年前 | 2023年度 | 年内 | 明年6月底 | 次年一季度
 PERIOD = re.compile(
     r"(?:(?P<year>(?:19|20)\d\d)年度?|(?P<relative>今年|本年|当年|明年|次年|下一年|翌年)度?)?"
     r"(?:"
-    r"(?P<month>\d{1,2})月(?:份)?(?:(?P<day>\d{1,2})(?:日|号)|(?P<month_part>上旬|中旬|下旬|中|底|末|内))?"
+    r"(?P<month>\d{1,2})月(?:份)?(?:(?P<day>\d{1,2})(?:日|号)|(?P<month_part>上中旬|中下旬|上旬|中旬|下旬|中|底|末|内))?"
     r"|第?(?P<quarter>[一二三四1-4])季度(?:末|底)?"
     r"|(?P<half>上半年|下半年|年中|年底|年末|年内|底|末|内)"
     r")?"
 )
 # After a date, the start of work rather than its deadline: 2023年3月起 | 自2023年1月1日开始 | 以来
 STARTS_AFTER = re.compile(r"起|开始|以来|始")
-# After a year alone, the months of a range in that year: 2023年1-6月 | 2023年1至6月 (not the year's end)
-RANGE_AFTER_YEAR = re.compile(r"\d")
+# After a year alone, what makes it not the year's end: the months of a range in that year
+# (2023年1-6月 | 2023年1至6月), or a season or holiday no rule dates (2024年春节前 | 2023年汛期前 | 2024年春季开学前)
+NOT_YEAR_END_AFTER = re.compile(r"\d|春节|元旦|清明|五一|端午|汛|国庆|中秋|春|夏|秋|冬|暑|寒|开学|两会")
 
 # A time counted from the document's date: 3个月内 | 印发之日起6个月内 | 一年内 | 半年内 | 30日内 | 15个工作日内
+# (not the 023年内 of 2023年内)
 DURATION = re.compile(
-    r"(?P<count>\d{1,3}|[一二两三四五六七八九十]{1,3}|半)\s*(?:个)?(?P<unit>年|月|日|天|周|工作日)(?:以)?内"
+    r"(?<!\d)(?P<count>\d{1,3}|[一二两三四五六七八九十]{1,3}|半)\s*(?:个)?(?P<unit>年|月|日|天|周|工作日)(?:以)?内"
 )
 # Due the day the document was written: 立即 | 即时 | 立行立改 | 马上
 IMMEDIATE = re.compile(r"立即|即时|立行立改|马上")
@@ -79,7 +81,7 @@ FIVE_YEAR_PLAN = re.compile(r"十(?P<plan>[一二三四五])五[”\"']?(?:期�
 QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 HALF_END = {"上半年": (6, 30), "年中": (6, 30)}  # every other half word ends the year
-TEN_DAYS = {"上旬": 10, "中旬": 20, "中": 20}
+TEN_DAYS = {"上旬": 10, "中旬": 20, "上中旬": 20, "中": 20}  # 下旬, 中下旬, 底, 末: the month's last day
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "明年": 1, "次年": 1, "下一年": 1, "翌年": 1}
 # Spaces, and the separators NFKC leaves, dropped before reading: "2022 年 12 月 31 日" | "2023年 12月31日"
 SPACES = re.compile(r"\s+")
@@ -139,7 +141,7 @@ def _periods(text: str, *, year: int | None, written: dt.date | None) -> list[dt
         written_year = _written_year(match, year)
         if match.group("year") or match.group("relative"):
             carried = written_year
-        if _year_alone(match) and RANGE_AFTER_YEAR.match(text, match.end()):
+        if _year_alone(match) and NOT_YEAR_END_AFTER.match(text, match.end()):
             continue
         day = _period_end(match, carried if carried is not None else year)
         if day is None or STARTS_AFTER.match(text, match.end()):

@@ -65,6 +65,16 @@ def day(text: str) -> dt.date:
         ("半年内", "2023-08-17", False),
         ("立即", "2023-02-17", False),
         ("每年12月底前", "2023-12-31", True),
+        ("2023年12月底之前", "2023-12-31", False),
+        ("2023年底以前", "2023-12-31", False),
+        ("2023年内", "2023-12-31", False),
+        ("2023年10月中下旬", "2023-10-31", False),
+        ("12月31日以前", "2023-12-31", False),
+        ("2024年一季度末", "2024-03-31", False),
+        ("2023年底至2024年6月", "2024-06-30", False),
+        ("2023年-2025年", "2025-12-31", False),
+        ("2023年6月底前完成，并持续推进", "2023-06-30", True),
+        ("在2023年底前完成", "2023-12-31", False),
     ],
 )
 def test_deadline_text_resolves_to_its_last_day(text, due, ongoing):
@@ -86,7 +96,9 @@ def test_a_start_date_is_not_a_deadline():
     assert read_deadline("从2018年9月1日至2020年12月31日", written=WRITTEN).due == dt.date(2020, 12, 31)
 
 
-@pytest.mark.parametrize("text", ["按国家部署", "2月30日", "根据工作需要", "春节前", ""])
+@pytest.mark.parametrize(
+    "text", ["按国家部署", "2月30日", "根据工作需要", "春节前", "2024年春节前", "2023年汛期前", ""]
+)
 def test_unreadable_deadline_stays_text_only(text):
     assert not read_deadline(text, written=WRITTEN).read
 
