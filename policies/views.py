@@ -93,6 +93,8 @@ class DepartmentDetailView(SingleObjectMixin, ListView):
         # Counted only when there are more than the page shows.
         context["issued_count"] = issued.count() if len(shown) > ISSUED_SHOWN else len(context["issued"])
         context["follow_up_counts"] = self.counts
+        # Costs no query: the page's navigation has loaded the user's permissions already.
+        context["can_record"] = self.request.user.has_perm(PROGRESS_PERMISSION)
         return context
 
     def render_export(self, kind: str) -> HttpResponse:
@@ -152,7 +154,9 @@ class TaskDetailView(FormMixin, DetailView):
         return {"department": int(chosen) if chosen.isascii() and chosen.isdigit() else None}
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs) if self.can_record else DetailView.get_context_data(self, **kwargs)
+        if not self.can_record:
+            kwargs.setdefault("form", None)  # nothing to offer a reader
+        context = super().get_context_data(**kwargs)
         task = self.object
         context["row"] = task_rows([task])[0]
         context["statuses"] = task_follow_ups(task)

@@ -238,6 +238,9 @@ def department_task_rows(context, rows: Iterable[TaskRow], department: Departmen
         text = format_html('<a href="{}">{}</a>', task.url, _truncate(task.text, DEPARTMENT_TASK_TEXT_CHARS))
         level = format_html('<br><span class="muted">{}</span>', task.level) if task.level else ""
         status = task_status(task, query=back)
+        if context.get("can_record"):
+            record = f"{task.get_absolute_url()}?{back}#record-title"
+            status = format_html('{}<br><a class="record" href="{}">登记进展</a>', status, record)
         lead_links, support_links = department_links(context, leads), department_links(context, supports)
         html.append(
             f'<tr><td data-label="角色">{roles}</td><td data-label="任务">{number}{text}{level}</td>'

@@ -478,3 +478,14 @@ def test_deadlines_command_counts_and_rereads(commerce, capsys):
     assert "有完成时限的任务 6 项" in out and "未能识别" in out and "按国家部署" in out
     assert Task.objects.get(pk=tasks["规范冷链监管"].pk).ongoing
     assert task_deadlines_reread() == 0
+
+
+def test_only_those_allowed_see_the_record_link_on_the_department_page(reader, recorder, commerce):
+    department, tasks = commerce
+
+    allowed = recorder.get(department.get_absolute_url()).content.decode()
+    denied = reader.get(department.get_absolute_url()).content.decode()
+
+    assert allowed.count('class="record"') == 6 and 'class="record"' not in denied
+    record = f"{tasks['建设冷库设施'].get_absolute_url()}?department={department.pk}&amp;next=%2Fdepartments%2F"
+    assert record in allowed
