@@ -162,9 +162,8 @@ class DocumentQuerySet(models.QuerySet):
         return self.select_related("issue", "issue__gazette")
 
     def with_tasks(self) -> DocumentQuerySet:
-        from policies.models import Task
-
-        return self.prefetch_related(Prefetch("tasks", queryset=Task.objects.with_departments().order_by("order")))
+        """Tasks in their order (the task model's default), each with its departments."""
+        return self.prefetch_related("tasks__assignments__department")
 
     def by_doc_number(self, doc_number: str) -> DocumentQuerySet:
         from .importer import split_doc_number

@@ -122,7 +122,7 @@ def scratch_databases():
 @pytest.fixture
 def kb_counts():
     def counts() -> dict[str, int]:
-        return {name: model.objects.count() for name, model in backup.COUNTED.items()}
+        return {name: model.objects.count() for name, model in backup.counted_models().items()}
 
     return counts
 
