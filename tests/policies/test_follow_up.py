@@ -489,3 +489,19 @@ def test_only_those_allowed_see_the_record_link_on_the_department_page(reader, r
     assert allowed.count('class="record"') == 6 and 'class="record"' not in denied
     record = f"{tasks['建设冷库设施'].get_absolute_url()}?department={department.pk}&amp;next=%2Fdepartments%2F"
     assert record in allowed
+
+
+def test_hostile_task_text_is_escaped_on_the_task_page_and_cannot_add_calendar_properties(reader, commerce):
+    department, tasks = commerce
+    task = tasks["培育冷链企业"]
+    task.text = "<script>alert(1)</script>\r\nATTACH:http://evil.example/x;\\"
+    task.save()
+    token = feed_token_create(user=UserFactory(username="calendar-owner"))
+
+    page = reader.get(task.get_absolute_url()).content.decode()
+    ics = Client().get(calendar_url(department, token)).content.decode().replace("\r\n ", "")
+
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "\r\nATTACH:" not in ics
+    assert "SUMMARY:【推进中】" not in ics and "&lt;script" not in ics
+    assert "<script>alert(1)</script>\\nATTACH:http://evil.example/x\\;\\\\" in ics

@@ -84,6 +84,9 @@ def test_every_url_sends_an_anonymous_visitor_to_a_login_page(client):
             assert response.status_code == 200 and response.content == b"ok", url
         elif url == "/logout/":
             assert response.status_code in (302, 405), url
+        elif "/feeds/" in url:
+            # Calendars and feed readers have no session: a feed opens with its user's token, or not at all.
+            assert response.status_code == 403 and "订阅地址无效或已撤销" in response.content.decode(), url
         elif url.startswith("/admin/"):
             assert response.status_code == 302, url
             assert response.url.startswith(("/admin/login/", "/login/")), url
