@@ -13,8 +13,6 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from policies.models import Department, Task, TaskSummary, task_rows
-
 from .body_parts import BodyParts
 from .citations import CitationIndex
 from .forms import ImportConfirmForm, ImportUploadForm
@@ -41,8 +39,6 @@ class HomeView(TemplateView):
             "gazettes": Gazette.objects.count(),
             "issues": Issue.objects.count(),
             "documents": Document.objects.filter(is_fragment=False).count(),
-            "tasks": Task.objects.count(),
-            "departments": Department.objects.count(),
         }
         context["recent_issues"] = Issue.objects.select_related("gazette").order_by("-created_at")[:5]
         if self.request.user.has_perm("gazette.add_issue"):
@@ -121,8 +117,6 @@ class DocumentDetailView(DetailView):
         parts = BodyParts.of(document.blocks or [], part=self.request.GET.get("part"))
         context["body_parts"] = parts
         context["blocks"] = document.body_blocks_in(parts.shown)
-        context["task_rows"] = task_rows(document.tasks.with_progress().order_by("order"))
-        context["task_summary"] = TaskSummary.of(context["task_rows"])
         context["previous_document"] = document.get_previous_in_issue()
         context["next_document"] = document.get_next_in_issue()
         context["changes"] = DocumentChanges.of(document)
