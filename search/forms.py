@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from gazette.models import Gazette
+from gazette.models import Document, Gazette
 
 from .query import Filters
 
@@ -25,6 +25,13 @@ class SearchForm(forms.Form):
     )
     date_from = forms.DateField(label="成文日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    published_from = forms.DateField(label="发布日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    published_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    genre = forms.CharField(label="文种", required=False, max_length=20)
+    normative = forms.ChoiceField(
+        label="规范性文件", required=False, choices=[("", "不限"), ("1", "规范性文件"), ("0", "非规范性文件")]
+    )
+    validity = forms.ChoiceField(label="效力", required=False, choices=[("", "不限")] + Document.Validity.choices)
     sort = forms.ChoiceField(
         label="排序", required=False, choices=[("relevance", "按相关度"), ("date", "按日期（新到旧）")]
     )
@@ -33,10 +40,14 @@ class SearchForm(forms.Form):
         value = self.cleaned_data.get("has_tasks")
         return {"1": True, "0": False}.get(value)
 
+    def clean_normative(self) -> bool | None:
+        return {"1": True, "0": False}.get(self.cleaned_data.get("normative"))
+
     def clean(self):
         data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "结束日期早于开始日期。")
+        for start, end in (("date_from", "date_to"), ("published_from", "published_to")):
+            if data.get(start) and data.get(end) and data[start] > data[end]:
+                self.add_error(end, "结束日期早于开始日期。")
         return data
 
     def filters(self) -> Filters:
@@ -53,6 +64,11 @@ class SearchForm(forms.Form):
             has_tasks=data.get("has_tasks"),
             date_from=data.get("date_from"),
             date_to=data.get("date_to") if "date_to" not in self.errors else None,
+            genre=data.get("genre") or "",
+            normative=data.get("normative"),
+            validity=data.get("validity") or "",
+            published_from=data.get("published_from"),
+            published_to=data.get("published_to") if "published_to" not in self.errors else None,
         )
 
     def query_text(self) -> str:

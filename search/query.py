@@ -10,8 +10,9 @@ each other in the CJK-bigram fields (recall independent of jieba). The query bec
 tree of clauses (search.engines.base) with the tokens already analysed and the boosts
 below; the engine the settings choose (search.engines.engine()) returns the matching
 document ids with their scores. One database query then reads the facet values
-(gazette, year, issuer, …, date) of the matched documents; filters, facet counts and date
-order are worked out from those rows, so they always agree with what the pages show.
+(gazette, year, issuer, …, 文种, 规范性文件, 效力, 成文日期, 发布日期) of the matched
+documents; filters, facet counts and date order are worked out from those rows, so they
+always agree with what the pages show.
 """
 
 from __future__ import annotations
@@ -97,6 +98,11 @@ class Filters:
     has_tasks: bool | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    genre: str = ""
+    normative: bool | None = None
+    validity: str = ""
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
 
     @property
     def any(self) -> bool:
@@ -283,6 +289,10 @@ class FacetRow(NamedTuple):
     section: str
     region: str
     has_tasks: bool
+    genre: str
+    normative: bool
+    validity: str
+    published: dt.date | None
 
 
 class InArray(Lookup):
@@ -318,13 +328,17 @@ def _facet_rows(ids: list[int] | None) -> list[FacetRow]:
         "section",
         "region",
         "has_tasks",
+        "genre",
+        "normative",
+        "validity",
+        "issue__published",
     )
     return list(map(FacetRow._make, values.order_by()))
 
 
 # Filters that are facets too: each facet counts over the other filters, not its own, so
 # the reader can switch from one value to another.
-FACETS = ("gazette", "year", "issuer", "section", "kind", "region", "has_tasks")
+FACETS = ("gazette", "year", "issuer", "section", "kind", "region", "has_tasks", "genre", "normative", "validity")
 
 
 def _apply_filters(rows: list[FacetRow], filters: Filters) -> tuple[list[FacetRow], dict[str, list[FacetRow]]]:
@@ -356,6 +370,13 @@ def _filter_checks(filters: Filters) -> list[tuple[str, Callable[[FacetRow], boo
         checks.append(("date_from", lambda row: row.date is not None and row.date >= filters.date_from))
     if filters.date_to:
         checks.append(("date_to", lambda row: row.date is not None and row.date <= filters.date_to))
+    # 发布日期 is the date of the issue that carried the document.
+    if filters.published_from:
+        checks.append(
+            ("published_from", lambda row: row.published is not None and row.published >= filters.published_from)
+        )
+    if filters.published_to:
+        checks.append(("published_to", lambda row: row.published is not None and row.published <= filters.published_to))
     return checks
 
 
@@ -365,6 +386,7 @@ def _facets(matched: list[FacetRow], failing_one: dict[str, list[FacetRow]], fil
     A facet counts the documents that pass every filter, and those that fail only its own.
     """
     kinds = dict(Gazette.Kind.choices)
+    validities = dict(Document.Validity.choices)
     facets: dict[str, list[dict]] = {}
     for name in FACETS:
         rows = matched + failing_one.get(name, [])
@@ -379,6 +401,10 @@ def _facets(matched: list[FacetRow], failing_one: dict[str, list[FacetRow]], fil
         for value, count in present[:FACET_SIZE]:
             if name == "has_tasks":
                 label, param = ("有任务分工" if value else "无任务分工"), ("1" if value else "0")
+            elif name == "normative":
+                label, param = ("规范性文件" if value else "非规范性文件"), ("1" if value else "0")
+            elif name == "validity":
+                label, param = validities.get(value, value), value
             elif name == "kind":
                 label, param = kinds.get(value, value), value
             elif name == "gazette":

@@ -71,6 +71,9 @@ FACET_LABELS = {
     "section": "栏目",
     "issuer": "发文机关",
     "region": "地区",
+    "validity": "效力",
+    "genre": "文种",
+    "normative": "规范性文件",
     "has_tasks": "任务分工",
 }
 

@@ -223,6 +223,9 @@ FACET_FILTERS = {
     "kind": lambda value: {"kind": value},
     "region": lambda value: {"region": value},
     "has_tasks": lambda value: {"has_tasks": value == "1"},
+    "genre": lambda value: {"genre": value},
+    "normative": lambda value: {"normative": value == "1"},
+    "validity": lambda value: {"validity": value},
 }
 
 

@@ -1,0 +1,106 @@
+"""Searching like a policy library: 文种, 规范性文件 and 效力 facets, 发布日期, Traditional characters."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from gazette.models import Document
+from search.query import Filters, documents_search
+from tests.factories import DocumentFactory, IssueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def facet(outcome, name):
+    return {entry["label"]: entry["count"] for entry in outcome.facets[name]}
+
+
+@pytest.fixture
+def policies(index_documents):
+    """Three 冷链 documents: a normative 办法 in force, a repealed 通知, an expired 意见."""
+    documents = {
+        "rules": DocumentFactory(
+            title="冷链物流管理办法", body="加强冷链物流管理。", genre="办法", normative=True, validity="in_force"
+        ),
+        "notice": DocumentFactory(
+            title="关于冷链物流的通知", body="做好冷链物流工作。", genre="通知", validity=Document.Validity.REPEALED
+        ),
+        "opinion": DocumentFactory(
+            title="关于冷链物流的意见",
+            body="发展冷链物流。",
+            genre="意见",
+            validity=Document.Validity.EXPIRED,
+            issue=IssueFactory(published=dt.date(2021, 6, 1)),
+        ),
+    }
+    index_documents()
+    return documents
+
+
+def test_genre_normative_and_validity_facets_count_the_matches_with_chinese_labels(policies):
+    outcome = documents_search(q="冷链物流")
+
+    assert facet(outcome, "genre") == {"办法": 1, "通知": 1, "意见": 1}
+    assert facet(outcome, "normative") == {"规范性文件": 1, "非规范性文件": 2}
+    assert facet(outcome, "validity") == {"现行有效": 1, "已废止": 1, "已失效": 1}
+
+
+def test_filtering_by_validity_keeps_the_other_validity_counts_to_switch_to(policies):
+    outcome = documents_search(q="冷链物流", filters=Filters(validity="in_force"))
+
+    assert outcome.ids == [policies["rules"].pk]
+    assert facet(outcome, "validity") == {"现行有效": 1, "已废止": 1, "已失效": 1}
+    assert facet(outcome, "genre") == {"办法": 1}
+
+
+def test_filters_for_genre_and_normative_narrow_the_hits(policies):
+    assert documents_search(q="冷链物流", filters=Filters(genre="通知")).ids == [policies["notice"].pk]
+    assert documents_search(q="冷链物流", filters=Filters(normative=True)).ids == [policies["rules"].pk]
+    assert set(documents_search(q="冷链物流", filters=Filters(normative=False)).ids) == {
+        policies["notice"].pk,
+        policies["opinion"].pk,
+    }
+
+
+def test_published_date_range_filters_by_the_issue_date_not_the_document_date(policies):
+    outcome = documents_search(q="冷链物流", filters=Filters(published_from=dt.date(2021, 1, 1)))
+    assert outcome.ids == [policies["opinion"].pk]
+
+    outcome = documents_search(q="冷链物流", filters=Filters(published_to=dt.date(2020, 12, 31)))
+    assert set(outcome.ids) == {policies["rules"].pk, policies["notice"].pk}
+
+
+def test_search_page_reads_the_new_filters_from_get_parameters(staff_client, policies):
+    response = staff_client.get(
+        reverse("search:search"),
+        {"q": "冷链物流", "genre": "意见", "normative": "0", "validity": "expired", "published_from": "2021-01-01"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "找到 1 篇文件" in html
+    assert "<mark>冷链物流</mark>的意见" in html
+    assert 'name="published_from" value="2021-01-01"' in html
+
+
+def test_json_api_facets_carry_genre_normative_and_validity(staff_client, policies):
+    data = staff_client.get("/api/search/", {"q": "冷链物流", "normative": "1"}).json()
+
+    assert data["count"] == 1
+    assert {e["label"]: e["count"] for e in data["facets"]["validity"]} == {"现行有效": 1}
+    assert {(e["value"], e["count"], e["selected"]) for e in data["facets"]["normative"]} == {
+        ("1", 1, True),
+        ("0", 2, False),
+    }
+    assert {e["label"] for e in data["facets"]["genre"]} == {"办法"}
+
+
+def test_published_range_ending_before_it_starts_is_reported_and_ignored(staff_client, policies):
+    response = staff_client.get(
+        reverse("search:search"), {"q": "冷链物流", "published_from": "2021-01-01", "published_to": "2020-01-01"}
+    )
+
+    html = response.content.decode()
+    assert "结束日期早于开始日期" in html
+    assert "找到 1 篇文件" in html
