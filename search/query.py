@@ -22,9 +22,11 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from operator import attrgetter
 from typing import NamedTuple
 
+import opencc
 from django.db.models import Exists, F, IntegerField, Lookup, OuterRef
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.lookups import In
@@ -128,7 +130,7 @@ class SearchOutcome:
 def parse_query(raw: str) -> ParsedQuery:
     """Read a reader's query; never raises, whatever the text."""
     parsed = ParsedQuery()
-    text = (raw or "").translate(QUOTES).translate(WIDTH).strip()
+    text = to_simplified((raw or "").translate(QUOTES).translate(WIDTH).strip())
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         parsed.notices.append(f"检索词过长，只按前 {MAX_QUERY_CHARS} 个字检索。")
@@ -176,6 +178,17 @@ def parse_query(raw: str) -> ParsedQuery:
             parsed.groups.append([term])
         pending_or = False
     return parsed
+
+
+@cache
+def _traditional_to_simplified() -> opencc.OpenCC:
+    # Loaded once per process: the dictionaries ship inside the package (no network).
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """The text in Simplified characters (營商環境 → 营商环境); Simplified text is left as it is."""
+    return _traditional_to_simplified().convert(text) if text else text
 
 
 def _inside_quotes(text: str, position: int) -> bool:

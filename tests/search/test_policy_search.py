@@ -104,3 +104,22 @@ def test_published_range_ending_before_it_starts_is_reported_and_ignored(staff_c
     html = response.content.decode()
     assert "结束日期早于开始日期" in html
     assert "找到 1 篇文件" in html
+
+
+def test_query_in_traditional_characters_finds_the_simplified_text(index_documents):
+    document = DocumentFactory(title="关于优化营商环境的意见", body="持续优化营商环境。")
+    DocumentFactory(title="其他通知", body="与此无关的内容。")
+    index_documents()
+
+    assert documents_search(q="營商環境").ids == [document.pk]
+    assert documents_search(q='"優化營商環境" -快遞').ids == [document.pk]
+
+
+def test_traditional_query_marks_the_simplified_words_in_the_snippet(staff_client, index_documents):
+    DocumentFactory(title="关于优化营商环境的意见", body="持续优化营商环境。")
+    index_documents()
+
+    html = staff_client.get(reverse("search:search"), {"q": "營商環境"}).content.decode()
+
+    assert "找到 1 篇文件" in html
+    assert "<mark>营商环境</mark>" in html
