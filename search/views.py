@@ -37,6 +37,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "hits": hits_for(list(page.object_list), outcome.parsed) if outcome.searched else [],
         "scope": _scope(form),
+        "kept_filters": _kept_filters(form),
+        "clear_filters_url": _clear_filters_url(request),
     }
     return render(request, "search/search.html", context)
 
@@ -94,6 +96,37 @@ def _facet_groups(request: HttpRequest, outcome: SearchOutcome) -> list[dict]:
         if entries:
             groups.append({"name": name, "label": label, "entries": entries})
     return groups
+
+
+# What "清除筛选" drops; the query, the scope (gazette, issue) and the order stay.
+CLEARABLE = (
+    *(name for name in FACET_LABELS if name != "gazette"),
+    "date_from",
+    "date_to",
+    "published_from",
+    "published_to",
+)
+
+
+def _kept_filters(form: SearchForm) -> list[tuple[str, str]]:
+    """(name, value) of each valid facet filter, for the search box to carry when the query is edited."""
+    if not form.is_bound:
+        return []
+    return [
+        (name, form.data[name])
+        for name in FACET_LABELS
+        if name != "gazette" and form.data.get(name) and name not in form.errors
+    ]
+
+
+def _clear_filters_url(request: HttpRequest) -> str:
+    """The same search without its filters, or '' when none is set."""
+    if not any(request.GET.get(name) for name in CLEARABLE):
+        return ""
+    params = request.GET.copy()
+    for name in (*CLEARABLE, "page"):
+        params.pop(name, None)
+    return "?" + params.urlencode()
 
 
 def _scope(form: SearchForm):

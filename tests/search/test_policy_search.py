@@ -123,3 +123,34 @@ def test_traditional_query_marks_the_simplified_words_in_the_snippet(staff_clien
 
     assert "找到 1 篇文件" in html
     assert "<mark>营商环境</mark>" in html
+
+
+def test_results_page_has_one_search_box_carrying_the_active_filters(staff_client, policies):
+    response = staff_client.get(
+        reverse("search:search"), {"q": "冷链物流", "validity": "in_force", "normative": "1", "year": "abc"}
+    )
+
+    html = response.content.decode()
+    assert html.count('type="search"') == 1
+    assert 'id="site-q"' not in html
+    assert '<input type="hidden" name="validity" value="in_force">' in html
+    assert '<input type="hidden" name="normative" value="1">' in html
+    assert 'name="year" value="abc"' not in html
+
+
+def test_clear_filters_link_keeps_the_query_and_drops_every_filter(staff_client, policies):
+    response = staff_client.get(
+        reverse("search:search"),
+        {"q": "冷链物流", "genre": "通知", "date_from": "2018-01-01", "published_to": "2030-01-01", "page": "2"},
+    )
+
+    html = response.content.decode()
+    assert '<a href="?q=%E5%86%B7%E9%93%BE%E7%89%A9%E6%B5%81">清除筛选</a>' in html
+    assert "清除筛选" not in staff_client.get(reverse("search:search"), {"q": "冷链物流"}).content.decode()
+
+
+def test_kept_filter_values_are_escaped_in_the_search_box(staff_client, policies):
+    html = staff_client.get(reverse("search:search"), {"q": "冷链", "issuer": '"><script>x</script>'}).content.decode()
+
+    assert "<script>x</script>" not in html
+    assert 'name="issuer" value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
