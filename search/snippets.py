@@ -42,13 +42,16 @@ class Pattern:
 
 
 def match_patterns(parsed: ParsedQuery) -> list[Pattern]:
-    """Regexes for every positive term (whole) and its jieba words, keyed by term."""
+    """Regexes for every positive term (whole) and its jieba words, and the 文号 (whole), keyed by term."""
     patterns: list[Pattern] = []
-    texts = [term.text for term in parsed.positive_terms] + list(parsed.doc_numbers[:1])
-    for key, text in enumerate(texts):
+    terms = [term.text for term in parsed.positive_terms]
+    for key, text in enumerate(terms + list(parsed.doc_numbers[:1])):
         whole = _sequence_regex(text)
         if whole:
             patterns.append(Pattern(whole, key))
+        if key >= len(terms):
+            # A 文号 is marked whole: its parts (贺政办发, 2018, 139号) elsewhere are other documents.
+            continue
         words = [word for word, _, _ in jieba_words(text)]
         if len(words) > 1:
             for word in words:

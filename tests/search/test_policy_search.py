@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from gazette.models import Document
-from search.query import Filters, documents_search
+from search.hits import hits_for
+from search.query import Filters, documents_search, parse_query
 from tests.factories import DocumentFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,20 @@ def test_kept_filter_values_are_escaped_in_the_search_box(staff_client, policies
 
     assert "<script>x</script>" not in html
     assert 'name="issuer" value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
+
+
+def test_doc_number_query_marks_the_whole_doc_number_not_its_parts(staff_client, index_documents):
+    DocumentFactory(
+        doc_number="贺政办发〔2018〕139号",
+        doc_seq=139,
+        title="关于信息公开的通知",
+        body="根据贺政办发〔2018〕139号文件，2018年贺政办发的第139号以外文件不在此列。",
+    )
+    index_documents()
+
+    outcome = documents_search(q="贺政办发[2018]139号")
+    (hit,) = hits_for(outcome.ids, parse_query("贺政办发[2018]139号"))
+
+    text = "".join(hit.snippets)
+    assert "<mark>贺政办发〔2018〕139号</mark>" in text
+    assert text.count("<mark>") == 1
