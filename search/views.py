@@ -1,4 +1,4 @@
-"""The search page and its read-only JSON twin; both take the same GET parameters."""
+"""The search page, its read-only JSON twin and its CSV export; all take the same GET parameters."""
 
 from __future__ import annotations
 
@@ -9,18 +9,24 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from .exports import EXPORT_LIMIT, result_rows, results_csv
 from .forms import SearchForm
 from .hits import hits_for
 from .query import SearchOutcome, documents_search
 
 
-def _run(request: HttpRequest) -> tuple[SearchForm, SearchOutcome, object]:
+def _outcome(request: HttpRequest) -> tuple[SearchForm, SearchOutcome]:
     form = SearchForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
-    outcome = documents_search(q=form.query_text(), filters=form.filters(), sort=form.ordering())
+    return form, documents_search(q=form.query_text(), filters=form.filters(), sort=form.ordering())
+
+
+def _run(request: HttpRequest) -> tuple[SearchForm, SearchOutcome, object]:
+    form, outcome = _outcome(request)
     per_page = getattr(settings, "HAYSTACK_SEARCH_RESULTS_PER_PAGE", 20)
     page = Paginator(outcome.ids, per_page).get_page(request.GET.get("page"))
     return form, outcome, page
@@ -39,8 +45,18 @@ def search(request: HttpRequest) -> HttpResponse:
         "scope": _scope(form),
         "kept_filters": _kept_filters(form),
         "clear_filters_url": _clear_filters_url(request),
+        "export_url": _same_search(request),
+        "export_limit": EXPORT_LIMIT,
     }
     return render(request, "search/search.html", context)
+
+
+@require_GET
+def search_export(request: HttpRequest) -> HttpResponse:
+    """Every match of the search (up to EXPORT_LIMIT), in the page's order, as CSV."""
+    _, outcome = _outcome(request)
+    rows = result_rows(outcome.ids, absolute=request.build_absolute_uri)
+    return results_csv(rows, filename=f"gongbao-search-{timezone.localdate():%Y%m%d}")
 
 
 @login_not_required
@@ -126,6 +142,13 @@ def _clear_filters_url(request: HttpRequest) -> str:
     params = request.GET.copy()
     for name in (*CLEARABLE, "page"):
         params.pop(name, None)
+    return "?" + params.urlencode()
+
+
+def _same_search(request: HttpRequest) -> str:
+    """The query string of this search without its page number."""
+    params = request.GET.copy()
+    params.pop("page", None)
     return "?" + params.urlencode()
 
 

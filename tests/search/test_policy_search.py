@@ -1,6 +1,8 @@
 """Searching like a policy library: 文种, 规范性文件 and 效力 facets, 发布日期, Traditional characters."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
@@ -172,3 +174,59 @@ def test_doc_number_query_marks_the_whole_doc_number_not_its_parts(staff_client,
     text = "".join(hit.snippets)
     assert "<mark>贺政办发〔2018〕139号</mark>" in text
     assert text.count("<mark>") == 1
+
+
+def read_csv(response):
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(content[1:])))
+
+
+def test_csv_export_lists_every_match_of_the_query_and_filters_with_policy_columns(staff_client, policies):
+    response = staff_client.get(reverse("search:export"), {"q": "冷链物流", "validity": "in_force", "page": "9"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="gongbao-search-')
+    header, *rows = read_csv(response)
+    assert header == ["文号", "标题", "发文机关", "成文日期", "发布日期", "效力", "文种", "规范性文件", "链接"]
+    rules = policies["rules"]
+    assert rows == [
+        [
+            rules.doc_number,
+            "冷链物流管理办法",
+            "贺州市人民政府办公室",
+            "2018-12-29",
+            "2019-02-27",
+            "现行有效",
+            "办法",
+            "是",
+            f"http://testserver/documents/{rules.pk}/",
+        ]
+    ]
+
+
+def test_csv_export_is_not_cut_at_one_page_but_at_the_export_limit(staff_client, index_documents, monkeypatch):
+    monkeypatch.setattr("search.exports.EXPORT_LIMIT", 23)
+    for _ in range(25):
+        DocumentFactory(body="发展冷链物流。")
+    index_documents()
+
+    _, *rows = read_csv(staff_client.get(reverse("search:export"), {"q": "冷链物流", "sort": "date"}))
+
+    assert len(rows) == 23
+
+
+def test_csv_export_keeps_a_formula_like_title_as_text(staff_client, index_documents):
+    DocumentFactory(title="=HYPERLINK(\"http://x\")冷链物流", body="冷链物流。")
+    index_documents()
+
+    _, row = read_csv(staff_client.get(reverse("search:export"), {"q": "冷链物流"}))
+
+    assert row[1] == "'=HYPERLINK(\"http://x\")冷链物流"
+
+
+def test_results_page_links_the_csv_export_of_the_same_search(staff_client, policies):
+    html = staff_client.get(reverse("search:search"), {"q": "冷链物流", "genre": "通知", "page": "1"}).content.decode()
+
+    assert 'href="/search/export.csv?q=%E5%86%B7%E9%93%BE%E7%89%A9%E6%B5%81&amp;genre=%E9%80%9A%E7%9F%A5"' in html
