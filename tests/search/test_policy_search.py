@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.urls import reverse
 from gazette.models import Document
 from search.hits import hits_for
 from search.query import Filters, documents_search, parse_query
-from tests.factories import DocumentFactory, IssueFactory
+from tests.factories import DocumentFactory, GazetteFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -218,15 +219,84 @@ def test_csv_export_is_not_cut_at_one_page_but_at_the_export_limit(staff_client,
 
 
 def test_csv_export_keeps_a_formula_like_title_as_text(staff_client, index_documents):
-    DocumentFactory(title="=HYPERLINK(\"http://x\")冷链物流", body="冷链物流。")
+    DocumentFactory(title='=HYPERLINK("http://x")冷链物流', body="冷链物流。")
     index_documents()
 
     _, row = read_csv(staff_client.get(reverse("search:export"), {"q": "冷链物流"}))
 
-    assert row[1] == "'=HYPERLINK(\"http://x\")冷链物流"
+    assert row[1] == '\'=HYPERLINK("http://x")冷链物流'
 
 
 def test_results_page_links_the_csv_export_of_the_same_search(staff_client, policies):
     html = staff_client.get(reverse("search:search"), {"q": "冷链物流", "genre": "通知", "page": "1"}).content.decode()
 
     assert 'href="/search/export.csv?q=%E5%86%B7%E9%93%BE%E7%89%A9%E6%B5%81&amp;genre=%E9%80%9A%E7%9F%A5"' in html
+
+
+def atom_entries(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ElementTree.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    return root, [
+        (entry.findtext("a:title", namespaces=ns), entry.find("a:link", ns).get("href"))
+        for entry in root.findall("a:entry", ns)
+    ]
+
+
+def test_saved_search_feed_lists_the_matches_of_its_query_and_filters_newest_first(staff_client, index_documents):
+    old = DocumentFactory(title="冷链物流旧办法", body="冷链物流。", date=dt.date(2018, 1, 5))
+    new = DocumentFactory(title="冷链物流新办法", body="冷链物流。", date=dt.date(2020, 3, 1))
+    DocumentFactory(title="冷链物流废止通知", body="冷链物流。", validity=Document.Validity.REPEALED)
+    DocumentFactory(title="档案管理办法", body="档案。")
+    index_documents()
+
+    root, entries = atom_entries(
+        staff_client.get(reverse("search:feed"), {"q": "冷链物流", "validity": "in_force", "sort": "relevance"})
+    )
+
+    assert [href for _, href in entries] == [
+        f"http://testserver/documents/{new.pk}/",
+        f"http://testserver/documents/{old.pk}/",
+    ]
+    assert entries[0][0] == str(new)
+    assert root.findtext("{http://www.w3.org/2005/Atom}title") == "公报库检索：冷链物流"
+
+
+def test_saved_search_feed_escapes_hostile_document_text(staff_client, index_documents):
+    DocumentFactory(title="冷链物流<script>alert(1)</script>&", body="冷链物流。", issuer="<b>局</b>")
+    index_documents()
+
+    response = staff_client.get(reverse("search:feed"), {"q": "冷链物流"})
+
+    _, entries = atom_entries(response)
+    assert entries[0][0].startswith("冷链物流<script>alert(1)</script>&")
+    assert b"<script>" not in response.content
+
+
+def test_gazette_feed_lists_its_new_issues_newest_import_first(staff_client):
+    gazette = GazetteFactory(name="贺州市人民政府公报")
+    first = IssueFactory(gazette=gazette, number=1)
+    second = IssueFactory(gazette=gazette, number=2)
+    DocumentFactory(issue=second)
+    IssueFactory(gazette=GazetteFactory(name="柳州市政策汇编"))  # another gazette
+
+    root, entries = atom_entries(staff_client.get(reverse("gazette:gazette-feed", args=[gazette.pk])))
+
+    assert [href for _, href in entries] == [
+        f"http://testserver/issues/{second.pk}/",
+        f"http://testserver/issues/{first.pk}/",
+    ]
+    assert entries[0][0] == str(second)
+    assert "收录文件 1 篇" in root.find("{http://www.w3.org/2005/Atom}entry").findtext(
+        "{http://www.w3.org/2005/Atom}summary"
+    )
+
+
+def test_feeds_need_a_session(client):
+    assert client.get(reverse("search:feed"), {"q": "冷链"}).status_code == 302
+    assert client.get(reverse("gazette:gazette-feed", args=[GazetteFactory().pk])).status_code == 302
+
+
+def test_gazette_feed_of_a_missing_gazette_is_not_found(staff_client):
+    assert staff_client.get(reverse("gazette:gazette-feed", args=[999999])).status_code == 404
