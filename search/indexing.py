@@ -44,6 +44,7 @@ __all__ = [
     "IndexBusy",
     "IndexReport",
     "IndexStatus",
+    "dictionary_path",
     "documents_delete",
     "documents_index",
     "index_clear",

@@ -61,6 +61,7 @@ def search_index(request, settings, tmp_path, search_engine_name):
     yield path
     if search_engine_name == "opensearch":
         engine().drop()
+        engine().client.close()  # each test's engine has a client (and sockets) of its own
     connections.reload("default")
 
 
