@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("export.csv", views.search_export, name="export"),
     path("feed/", SearchResultsFeed(), name="feed"),
+    path("feeds/<str:key>/search.atom", views.search_token_feed, name="token-feed"),
 ]

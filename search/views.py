@@ -7,12 +7,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from policies.models import FeedToken
+from policies.services import feed_token_open
+
 from .exports import EXPORT_LIMIT, result_rows, results_csv
+from .feeds import SearchResultsFeed
 from .forms import SearchForm
 from .hits import hits_for
 from .query import SearchOutcome, documents_search
@@ -47,6 +51,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "clear_filters_url": _clear_filters_url(request),
         "export_url": _same_search(request),
         "export_limit": EXPORT_LIMIT,
+        "feed_token": FeedToken.objects.filter(user=request.user).first() if outcome.searched else None,
     }
     return render(request, "search/search.html", context)
 
@@ -57,6 +62,15 @@ def search_export(request: HttpRequest) -> HttpResponse:
     _, outcome = _outcome(request)
     rows = result_rows(outcome.ids, absolute=request.build_absolute_uri)
     return results_csv(rows, filename=f"gongbao-search-{timezone.localdate():%Y%m%d}")
+
+
+@login_not_required
+@require_GET
+def search_token_feed(request: HttpRequest, key: str) -> HttpResponse:
+    """A saved search as Atom, for a feed reader without a session, opened with the user's feed token."""
+    if feed_token_open(key=key) is None:
+        return HttpResponseForbidden("订阅地址无效或已撤销。", content_type="text/plain; charset=utf-8")
+    return SearchResultsFeed()(request)
 
 
 @login_not_required

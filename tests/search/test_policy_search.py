@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 
 from gazette.models import Document
+from policies.services import feed_token_create, feed_token_revoke
 from search.hits import hits_for
 from search.query import Filters, documents_search, parse_query
-from tests.factories import DocumentFactory, GazetteFactory, IssueFactory
+from tests.factories import DocumentFactory, GazetteFactory, IssueFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +301,31 @@ def test_feeds_need_a_session(client):
 
 def test_gazette_feed_of_a_missing_gazette_is_not_found(staff_client):
     assert staff_client.get(reverse("gazette:gazette-feed", args=[999999])).status_code == 404
+
+
+def test_saved_search_feed_opens_without_a_session_with_the_users_feed_token(client, index_documents):
+    document = DocumentFactory(title="冷链物流管理办法", body="冷链物流。")
+    DocumentFactory(title="档案管理办法", body="档案。")
+    index_documents()
+    user = UserFactory(username="feed-reader")
+    token = feed_token_create(user=user)
+    url = reverse("search:token-feed", args=[token.key])
+
+    _, entries = atom_entries(client.get(url, {"q": "冷链物流"}))
+    assert [href for _, href in entries] == [f"http://testserver/documents/{document.pk}/"]
+
+    feed_token_revoke(user=user)
+    response = client.get(url, {"q": "冷链物流"})
+    assert response.status_code == 403 and "订阅地址无效或已撤销" in response.content.decode()
+    assert client.get(reverse("search:token-feed", args=["1-forged"]), {"q": "冷链物流"}).status_code == 403
+
+
+def test_results_page_links_the_token_feed_when_the_reader_has_a_token(client, policies):
+    user = UserFactory(username="subscriber")
+    client.force_login(user)
+    html = client.get(reverse("search:search"), {"q": "冷链物流"}).content.decode()
+    assert f'href="{reverse("search:feed")}?q=' in html and "生成订阅令牌" in html
+
+    token = feed_token_create(user=user)
+    html = client.get(reverse("search:search"), {"q": "冷链物流"}).content.decode()
+    assert f'href="{reverse("search:token-feed", args=[token.key])}?q=' in html
