@@ -40,8 +40,11 @@ class Hit:
             "gazette": document.issue.gazette.name,
             "issue": document.issue.label,
             "date": document.date.isoformat() if document.date else None,
+            "published": document.issue.published.isoformat() if document.issue.published else None,
             "validity": document.validity,
             "validity_label": document.get_validity_display(),
+            "genre": document.genre,
+            "normative": document.normative,
             "snippets": [str(snippet) for snippet in self.snippets],
         }
 

@@ -99,6 +99,9 @@ def test_json_api_facets_carry_genre_normative_and_validity(staff_client, polici
         ("0", 2, False),
     }
     assert {e["label"] for e in data["facets"]["genre"]} == {"办法"}
+    (result,) = data["results"]
+    assert (result["genre"], result["normative"], result["validity"]) == ("办法", True, "in_force")
+    assert result["published"] == "2019-02-27"
 
 
 def test_published_range_ending_before_it_starts_is_reported_and_ignored(staff_client, policies):
