@@ -31,11 +31,11 @@ CHILD_IMPORT = textwrap.dedent(
     from django.conf import settings
     from haystack import connections
     settings.HAYSTACK_CONNECTIONS = {"default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine", "PATH": os.environ["GONGBAO_CHILD_INDEX"]}}
+        **settings.HAYSTACK_CONNECTIONS["default"], "PATH": os.environ["GONGBAO_CHILD_INDEX"]}}
     connections.reload("default")
-    import gazette.services
+    import policies.services
     from django.core.management import call_command
-    real, saved = gazette.services.document_tasks_save, []
+    real, saved = policies.services.document_tasks_save, []
 
     def slow_tasks_save(**kwargs):
         real(**kwargs)
@@ -44,7 +44,7 @@ CHILD_IMPORT = textwrap.dedent(
             print("inside the transaction", flush=True)
             time.sleep(600)
 
-    gazette.services.document_tasks_save = slow_tasks_save
+    policies.services.document_tasks_save = slow_tasks_save
     call_command("import_gazette", sys.argv[1])
     """
 )
@@ -86,7 +86,7 @@ def test_import_killed_inside_its_transaction_leaves_the_database_as_before(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_running_import_is_not_mistaken_for_a_dead_one(fixture_bytes, monkeypatch):
-    import gazette.services
+    import policies.services
 
     seen = []
 
@@ -105,7 +105,7 @@ def test_a_running_import_is_not_mistaken_for_a_dead_one(fixture_bytes, monkeypa
             thread.start()
             thread.join()
 
-    monkeypatch.setattr(gazette.services, "document_tasks_save", tasks_save_and_sweep)
+    monkeypatch.setattr(policies.services, "document_tasks_save", tasks_save_and_sweep)
 
     outcome = gazette_file_import(file_name="000.txt", data=fixture_bytes("000"), index=False)
 
