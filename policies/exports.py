@@ -85,8 +85,8 @@ def task_export_rows(
         yield row
 
 
-def tasks_csv(rows: Iterable[list], *, filename: str) -> HttpResponse:
-    """A CSV download of the rows, dates as YYYY-MM-DD, formulas neutralised."""
+def rows_csv(rows: Iterable[list], *, filename: str) -> HttpResponse:
+    """A CSV download of the rows (UTF-8 with BOM for Excel), dates as YYYY-MM-DD, formulas neutralised."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response.write("\ufeff")

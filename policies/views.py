@@ -15,7 +15,7 @@ from django.views.generic.edit import FormMixin
 
 from gazette.models import Document
 
-from .exports import task_export_rows, tasks_csv, tasks_xlsx
+from .exports import rows_csv, task_export_rows, tasks_xlsx
 from .feeds import DepartmentTasksFeed, department_calendar
 from .forms import DepartmentAcceptForm, DepartmentFilterForm, DepartmentMergeForm, TaskFilterForm, TaskProgressForm
 from .models import Department, FeedToken, Task, TaskAssignment, task_follow_ups, task_rows
@@ -105,7 +105,7 @@ class DepartmentDetailView(SingleObjectMixin, ListView):
         filename = f"tasks-department-{self.object.pk}"
         if kind == "xlsx":
             return tasks_xlsx(rows, filename=filename, title=self.object.name)
-        return tasks_csv(rows, filename=filename)
+        return rows_csv(rows, filename=filename)
 
 
 def years_between(counts: dict) -> dict[str, list[int]]:
@@ -134,7 +134,7 @@ class DocumentTasksExportView(DetailView):
         filename = f"tasks-document-{document.pk}"
         if self.request.GET.get("format") == "xlsx":
             return tasks_xlsx(rows, filename=filename, title=document.doc_number or "任务分工")
-        return tasks_csv(rows, filename=filename)
+        return rows_csv(rows, filename=filename)
 
 
 class TaskDetailView(FormMixin, DetailView):

@@ -6,14 +6,9 @@ a formula is kept as text.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 from collections.abc import Callable, Iterator
 
-from django.http import HttpResponse
-
 from gazette.models import Document
-from policies.exports import FORMULA_PREFIXES
 
 # Rows of one export at most: a larger list is cut, in result order, and the link says so.
 EXPORT_LIMIT = 5000
@@ -40,23 +35,3 @@ def result_rows(ids: list[int], *, absolute: Callable[[str], str]) -> Iterator[l
             "是" if document.normative else "否",
             absolute(document.get_absolute_url()),
         ]
-
-
-def results_csv(rows: Iterator[list], *, filename: str) -> HttpResponse:
-    """A CSV download of the rows."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return response
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

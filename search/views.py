@@ -12,10 +12,11 @@ from django.shortcuts import render, resolve_url
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from policies.exports import rows_csv
 from policies.models import FeedToken
 from policies.services import feed_token_open
 
-from .exports import EXPORT_LIMIT, result_rows, results_csv
+from .exports import EXPORT_LIMIT, result_rows
 from .feeds import SearchResultsFeed
 from .forms import SearchForm
 from .hits import hits_for
@@ -61,7 +62,7 @@ def search_export(request: HttpRequest) -> HttpResponse:
     """Every match of the search (up to EXPORT_LIMIT), in the page's order, as CSV."""
     _, outcome = _outcome(request)
     rows = result_rows(outcome.ids, absolute=request.build_absolute_uri)
-    return results_csv(rows, filename=f"gongbao-search-{timezone.localdate():%Y%m%d}")
+    return rows_csv(rows, filename=f"gongbao-search-{timezone.localdate():%Y%m%d}")
 
 
 @login_not_required
