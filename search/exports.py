@@ -1,7 +1,7 @@
-"""A result list as CSV: one row per document, in the order of the results page.
+"""The rows of a result list's CSV: one per document, in the order of the results page.
 
-UTF-8 with a BOM so Excel shows the Chinese; dates as YYYY-MM-DD; a cell Excel would run as
-a formula is kept as text.
+policies.exports.rows_csv writes them as the task lists are written: UTF-8 with a BOM so
+Excel shows the Chinese, dates as YYYY-MM-DD, a cell Excel would run as a formula kept as text.
 """
 
 from __future__ import annotations
