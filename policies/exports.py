@@ -1,8 +1,9 @@
 """Task lists as spreadsheets: CSV (with a BOM, so Excel shows the Chinese) and Excel .xlsx.
 
 One row per task, in the list's own order and filters: its text, departments, deadline text, the
-due date as a date (a date cell in Excel, ISO in CSV), whether it is ongoing, and the latest
-progress; a department's list also says its role.
+due date as a date (a date cell in Excel, ISO in CSV), whether it is ongoing, the latest
+progress, and its source document with that document's validity (效力: 现行有效, 已废止…); a
+department's list also says its role.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ HEADER = [
     "层级",
     "文件",
     "文号",
+    "效力",
     "公报",
     "期",
     "链接",
@@ -71,6 +73,7 @@ def task_export_rows(
             task.level,
             task.document.title,
             task.document.doc_number,
+            task.document.get_validity_display() if task.document.shows_validity else "",
             issue.gazette.name,
             issue.label,
             absolute(task.url),

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django import template
+from django.template.loader import get_template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,6 +28,8 @@ NO_DEPARTMENT = mark_safe('<span class="muted">—</span>')
 TASK_TEXT_CHARS = 120
 DEPARTMENT_TASK_TEXT_CHARS = 160
 SOURCE_TITLE_CHARS = 50
+# Whether a task's source document still holds (尚未施行, 现行有效, 已废止…): the partial results use.
+VALIDITY_BADGE = "includes/validity_badge.html"
 LEAD_ROLE = mark_safe('<span class="role role-lead">牵头</span>')
 SUPPORT_ROLE = mark_safe('<span class="role role-support">配合</span>')
 
@@ -82,10 +85,12 @@ def document_task_rows(context, rows: Iterable[TaskRow]) -> SafeString:
 @register.simple_tag(takes_context=True)
 def department_task_rows(context, rows: Iterable[TaskRow], department: Department) -> SafeString:
     """A department's task table, one <tbody> per run of tasks from one source document (its header
-    row names the document): the department's roles, the task linked to where it was read, deadline
-    and due date, its latest progress (with a link to record more), lead and support departments."""
+    row names the document and shows its validity badge): the department's roles, the task linked
+    to where it was read, deadline and due date, its latest progress (with a link to record more),
+    lead and support departments."""
     html = []
     request = context.get("request")
+    badge = get_template(VALIDITY_BADGE)
     # The status links to the task's page for this department, which offers the progress form
     # to those allowed to record and comes back here after.
     back = urlencode({"department": department.pk, "next": request.get_full_path() if request else ""})
@@ -96,9 +101,13 @@ def department_task_rows(context, rows: Iterable[TaskRow], department: Departmen
             if document is not None:
                 html.append("</tbody>")
             document = task.document
-            html.append(
-                f'<tbody><tr class="task-group"><th colspan="5" scope="rowgroup">{_source_document(document)}</th></tr>'
-            )
+            source = _source_document(document)
+            # The same badge as on results and document pages, rendered once per source document.
+            validity = badge.render({"document": document}).strip()
+            if validity:
+                # strip() drops the SafeString mark of the template's (escaped) output.
+                source = format_html("{} {}", source, mark_safe(validity))  # noqa: S308
+            html.append(f'<tbody><tr class="task-group"><th colspan="5" scope="rowgroup">{source}</th></tr>')
         roles = "".join(
             label for label, departments in ((LEAD_ROLE, leads), (SUPPORT_ROLE, supports)) if department in departments
         )
