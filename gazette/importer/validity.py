@@ -9,7 +9,8 @@ writes on it:
   【规范性文件】 栏目, or a sentence saying the document is one;
 - `effective_from` and `effective_basis`: the date of "本措施自2023年6月20日起施行"
   (DATE_IN_TEXT), or for "自印发之日起施行" the 成文日期 (DOCUMENT_DATE), else the issue's
-  date (ISSUE_DATE);
+  date (ISSUE_DATE); "自公布之日起30日后施行" (or 满30日后, 三十日后, 六个月后) counts that many
+  days or months on from either (DOCUMENT_DATE_AFTER, ISSUE_DATE_AFTER);
 - `valid_until`: "有效期5年" is the day before the fifth anniversary of effective_from (of the
   成文日期 when the text names no start); "有效期至2025年12月31日" is that day;
 - `repeals` and `amends`: each document it names as repealed ("《…》（文号）同时废止",
@@ -24,6 +25,7 @@ Only what the document says of itself counts: "本办法自…起施行" or a cl
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -35,12 +37,15 @@ from .text import DATE_ARABIC, DATE_CHINESE, chinese_number, parse_date, split_d
 
 # Bumped whenever the rules below change what they read: the daily validity job reads again
 # every stored document an older version read (fields an admin corrected stay).
-RULES_VERSION = 1
+RULES_VERSION = 2
 
 # Where effective_from came from.
 DATE_IN_TEXT = "date_in_text"  # "自2023年6月20日起施行"
 DOCUMENT_DATE = "document_date"  # "自印发之日起施行": the 成文日期
 ISSUE_DATE = "issue_date"  # "自印发之日起施行" with no 成文日期: the date of the issue that printed it
+# "自公布之日起30日后施行": that many days (or months) after the 成文日期, or after the issue's date.
+DOCUMENT_DATE_AFTER = "document_date_after"
+ISSUE_DATE_AFTER = "issue_date_after"
 
 # 文种 a title can end with. A title ending in 复函 is a 函, in 命令 a 令, in 实施细则 a 细则.
 GENRES = sorted(
@@ -75,12 +80,16 @@ NORMATIVE_SAID = re.compile(
 )
 
 DATE = rf"(?:{DATE_ARABIC.pattern}|{DATE_CHINESE.pattern})"
+# "30日后", "满30日后", "三十日后", "30天以后", "六个月后" — a delay after the day it was issued.
+DELAY = r"满?\s*(?P<count>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?P<unit>日|天|个月)\s*(?:之|以)?后\s*(?:起\s*)?"
 # "本措施自 2023 年 6 月 20 日起施行", "本细则自印发之日起实施", "本制度从印发之日起实行",
-# "现予公布，自2024年7月1日起施行", "本措施自2023年1月1日起实施至2025年12月31日".
+# "现予公布，自2024年7月1日起施行", "本措施自2023年1月1日起实施至2025年12月31日",
+# "本办法自公布之日起30日后施行", "本规定自印发之日起满30日后施行", "本决定自发布之日起六个月后施行".
 EFFECTIVE = re.compile(
     r"(?P<subject>本[\u4e00-\u9fff]{1,12}?)?\s*(?:自|从)\s*"
-    rf"(?:(?P<date>{DATE})|(?P<event>(?:本[\u4e00-\u9fff]{{1,12}}?)?(?:印发|发布|公布|发文|下发|签发|颁布|公告|通告)之日))"
-    rf"\s*起\s*(?:正式)?(?:施行|实施|执行|生效|实行)(?:\s*至\s*(?P<until>{DATE})\s*止?)?"
+    rf"(?:(?P<date>{DATE})\s*起"
+    rf"|(?P<event>(?:本[\u4e00-\u9fff]{{1,12}}?)?(?:印发|发布|公布|发文|下发|签发|颁布|公告|通告)之日)\s*起\s*(?:{DELAY})?)"
+    rf"\s*(?:正式)?(?:施行|实施|执行|生效|实行)(?:\s*至\s*(?P<until>{DATE})\s*止?)?"
 )
 # "本项政策自2023年1月1日起执行", "本条自…起施行" — a part of the document, not the whole.
 PART_SUBJECT = re.compile(r"^本(?:项|条|款|章|节|目|批|次)")
@@ -228,7 +237,8 @@ def read_effective(
     """(effective_from, effective_basis, valid_until given with it) from the last clause saying when it takes effect.
 
     A stated date is DATE_IN_TEXT; 自印发之日 is the 成文日期 (DOCUMENT_DATE), else the issue's
-    date (ISSUE_DATE), else unknown. "自202X年X月X日起施行" (a draft) gives (None, None, None).
+    date (ISSUE_DATE), else unknown; "自印发之日起30日后施行" is that many days (or months) after
+    it (DOCUMENT_DATE_AFTER, ISSUE_DATE_AFTER). "自202X年X月X日起施行" (a draft) gives (None, None, None).
     """
     found: tuple[dt.date | None, str | None, dt.date | None] = (None, None, None)
     for text in texts:
@@ -241,13 +251,27 @@ def read_effective(
             until = parse_date(match.group("until")) if match.group("until") else None
             if match.group("date"):
                 found = (parse_date(match.group("date")), DATE_IN_TEXT, until)
-            elif date:
-                found = (date, DOCUMENT_DATE, until)
-            elif published:
-                found = (published, ISSUE_DATE, until)
-            else:
+            elif not (date or published):
                 found = (None, None, until)
+            elif match.group("count"):
+                count = chinese_number(match.group("count").replace("两", "二"))
+                start, basis = (date, DOCUMENT_DATE_AFTER) if date else (published, ISSUE_DATE_AFTER)
+                found = (after(start, count, match.group("unit")), basis, until)
+            else:
+                found = (date, DOCUMENT_DATE, until) if date else (published, ISSUE_DATE, until)
     return found
+
+
+def after(day: dt.date, count: int, unit: str) -> dt.date:
+    """The day `count` days (日, 天) or months (个月) after day: "自公布之日起30日后施行" from 1 March is 31 March.
+
+    A month with no such day ends on its last (31 August and six months is 28 or 29 February).
+    """
+    if unit != "个月":
+        return day + dt.timedelta(days=count)
+    months = day.month - 1 + count
+    year, month = day.year + months // 12, months % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def clause_before(text: str, end: int) -> str:

@@ -8,7 +8,9 @@ from gazette.importer.records import HEADING, PARAGRAPH, TABLE, Block, DocumentR
 from gazette.importer.validity import (
     DATE_IN_TEXT,
     DOCUMENT_DATE,
+    DOCUMENT_DATE_AFTER,
     ISSUE_DATE,
+    ISSUE_DATE_AFTER,
     is_normative,
     read_genre,
     read_validity,
@@ -109,9 +111,41 @@ def test_a_decree_takes_effect_on_the_date_its_promulgation_gives():
 
 
 @pytest.mark.parametrize(
+    ("sentence", "effective"),
+    [
+        ("本办法自公布之日起30日后施行。", dt.date(2023, 9, 30)),
+        ("本规定自印发之日起30日后施行。", dt.date(2023, 9, 30)),
+        ("本细则自发布之日起三十日后施行，有效期3年。", dt.date(2023, 9, 30)),
+        ("本办法自印发之日起满30日后施行。", dt.date(2023, 9, 30)),
+        ("本规定自公布之日起30天以后实施。", dt.date(2023, 9, 30)),
+        ("本办法自公布之日起六个月后施行。", dt.date(2024, 2, 29)),
+        ("本决定自发布之日起两个月后施行。", dt.date(2023, 10, 31)),
+    ],
+)
+def test_days_or_months_after_it_was_issued_count_from_its_date(sentence, effective):
+    record = read(sentence, date=dt.date(2023, 8, 31))
+
+    assert (record.effective_from, record.effective_basis) == (effective, DOCUMENT_DATE_AFTER)
+
+
+def test_days_after_it_was_issued_count_from_the_issue_without_a_date_and_the_term_from_then():
+    record = read("本办法自发布之日起三十日后施行，有效期5年。", published=dt.date(2024, 3, 15))
+
+    assert (record.effective_from, record.effective_basis) == (dt.date(2024, 4, 14), ISSUE_DATE_AFTER)
+    assert record.valid_until == dt.date(2029, 4, 13)
+
+
+def test_days_after_an_unknown_day_leave_the_effective_date_unknown():
+    record = read("本办法自公布之日起30日后施行。")
+
+    assert (record.effective_from, record.effective_basis) == (None, None)
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "承办单位应当自收到工单之日起2个工作日内核查。",
+        "申请人应当自本通知印发之日起30日内提交材料。",
         "全面推行工程建设项目审批分类改革，社会投资简易低风险建设工程项目的改革措施自本工作方案印发之日起实行。",
         "自本通知印发之日起，在汕尾市市场监督管理局登记注册的新开办企业可享受免费刻制印章服务。",
         "第六十条 本条例自 202X 年 X 月 X 日起施行。",
