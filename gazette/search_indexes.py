@@ -1,10 +1,11 @@
-"""What of a document is searchable: its title, its text and its canonical 文号.
+"""What of a document is searchable: its title, its text, its 发文机关 and its canonical 文号.
 
 `text` gathers everything a reader may search for, title first: issuer, section, region,
 signature, recipients, attachments, body, task texts and the departments assigned to
 them, so each piece of text goes through jieba once. Every engine indexes the title and
-the text twice, as jieba words and as CJK bigrams (search.engines.base), and the 文号 as
-one exact token; filters and facets come from the database. search.indexing reads this
+the text twice, as jieba words and as CJK bigrams (search.engines.base), the 发文机关 and
+the 文号 as bigrams (a search within them), and the 文号 as one exact token too; filters
+and facets come from the database. search.indexing reads this
 index to write the engine's; haystack's rebuild_index and update_index use it too.
 """
 
@@ -20,6 +21,7 @@ class DocumentIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True)
     title = indexes.CharField(model_attr="title")
     doc_number = indexes.CharField()
+    issuer = indexes.CharField(model_attr="issuer", default="")
 
     def get_model(self):
         return Document

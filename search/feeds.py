@@ -18,7 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from gazette.models import Document
 
 from .forms import SearchForm
-from .query import documents_search
+from .query import Within, documents_search
 
 # Matches a feed lists, newest first.
 ATOM_ENTRIES = 50
@@ -27,6 +27,7 @@ ATOM_ENTRIES = 50
 @dataclass
 class SavedSearch:
     q: str
+    within: str  # the field's label (标题, 文号, 发文机关), or '' for 全文
     params: str  # the search page's query string for the same search, by date
     ids: list[int]
 
@@ -40,14 +41,19 @@ class SearchResultsFeed(Feed):
         form = SearchForm(request.GET or None)
         if form.is_bound:
             form.is_valid()
-        outcome = documents_search(q=form.query_text(), filters=form.filters(), sort="date")
+        outcome = documents_search(q=form.query_text(), filters=form.filters(), sort="date", within=form.within())
         params = request.GET.copy()
         params.pop("page", None)
         params["sort"] = "date"
-        return SavedSearch(q=form.query_text(), params=params.urlencode(), ids=outcome.ids[:ATOM_ENTRIES])
+        within = dict(Within.choices).get(form.within(), "") if form.within() != Within.ALL else ""
+        return SavedSearch(
+            q=form.query_text(), within=within, params=params.urlencode(), ids=outcome.ids[:ATOM_ENTRIES]
+        )
 
     def title(self, search: SavedSearch) -> str:
-        return f"公报库检索：{search.q}" if search.q else "公报库检索"
+        if not search.q:
+            return "公报库检索"
+        return f"公报库检索（{search.within}）：{search.q}" if search.within else f"公报库检索：{search.q}"
 
     def subtitle(self, search: SavedSearch) -> str:
         return "符合此检索及筛选条件的文件，按成文日期从新到旧。"

@@ -6,13 +6,14 @@ from django import forms
 
 from gazette.models import Document, Gazette
 
-from .query import Filters
+from .query import Filters, Within
 
 
 class SearchForm(forms.Form):
     """Every field is optional; an invalid value is reported and ignored, never an error page."""
 
     q = forms.CharField(label="检索词", required=False)
+    field = forms.ChoiceField(label="检索范围", required=False, choices=Within.choices)
     gazette = forms.IntegerField(label="公报", required=False, min_value=1, widget=forms.HiddenInput)
     issue = forms.IntegerField(label="期", required=False, min_value=1, widget=forms.HiddenInput)
     year = forms.IntegerField(label="年份", required=False, min_value=1900, max_value=2100)
@@ -73,6 +74,10 @@ class SearchForm(forms.Form):
 
     def query_text(self) -> str:
         return getattr(self, "cleaned_data", {}).get("q") or ""
+
+    def within(self) -> str:
+        """The field the search is kept within ('' for 全文)."""
+        return getattr(self, "cleaned_data", {}).get("field") or Within.ALL
 
     def ordering(self) -> str:
         return getattr(self, "cleaned_data", {}).get("sort") or "relevance"

@@ -78,17 +78,20 @@ class IndexStatus:
     extra: list[int] = field(default_factory=list)
     # Words still in the dictionary that the registry no longer has (dropped by a rebuild).
     dictionary_extra_words: int = 0
+    # Fields the index was written without (an earlier version's index): fixed by a rebuild.
+    missing_fields: list[str] = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
-        return self.dictionary_current and not self.missing and not self.extra
+        return self.dictionary_current and not self.missing and not self.extra and not self.missing_fields
 
 
 def documents_index(*, document_ids: Iterable[int]) -> IndexReport:
     """Index these documents in one batch (removing ids no longer in the database).
 
     New department names are added to the dictionary first, without a rebuild; the whole
-    index is built only when the engine has none yet.
+    index is built only when the engine has none yet, or has one written before a field
+    existed (an upgrade: the new field must hold every document).
     Raises IndexBusy if another writer keeps the index locked too long, EngineUnavailable
     if the engine cannot be reached or read.
     """
@@ -97,6 +100,13 @@ def documents_index(*, document_ids: Iterable[int]) -> IndexReport:
     with index_write_lock():
         registry = registry_dictionary_text()
         if not search_engine.exists():
+            return _rebuild(registry)
+        missing_fields = search_engine.missing_fields()
+        if missing_fields:
+            logger.warning(
+                "search index lacks the fields %s (written by an earlier version): rebuilding it",
+                ", ".join(sorted(missing_fields)),
+            )
             return _rebuild(registry)
         current = _current_dictionary() or ""
         added = set(registry.split()) - set(current.split())
@@ -149,6 +159,7 @@ def index_status() -> IndexStatus:
         missing=sorted(database_ids - index_ids),
         extra=sorted(index_ids - database_ids),
         dictionary_extra_words=len(current - registry),
+        missing_fields=sorted(engine().missing_fields()),
     )
 
 
@@ -218,6 +229,7 @@ def index_document(search_index, document) -> IndexDocument:
         title=prepared.get("title") or "",
         text=prepared.get("text") or "",
         doc_number=prepared.get("doc_number") or "",
+        issuer=prepared.get("issuer") or "",
     )
 
 

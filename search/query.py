@@ -6,7 +6,10 @@ The query language is small and never fails: words separated by spaces must all 
 (field:syntax, *, stray quotes) is plain text; symbols are ignored.
 
 Each word matches where jieba finds it (ranked higher) or where its characters follow
-each other in the CJK-bigram fields (recall independent of jieba). The query becomes a
+each other in the CJK-bigram fields (recall independent of jieba). A search may be kept
+within one field, as policy libraries offer: 全文 (title and text, the default), 标题,
+文号 (a whole 文号 or any part of one: 贺政办发, 2018 139) or 发文机关; exclusions then
+apply to that field too. The query becomes a
 tree of clauses (search.engines.base) with the tokens already analysed and the boosts
 below; the engine the settings choose (search.engines.engine()) returns the matching
 document ids with their scores. One database query then reads the facet values
@@ -62,6 +65,25 @@ QUERY_ITEM = re.compile(r'(?P<neg>-?)"(?P<phrase>[^"]*)(?:"|$)|(?P<negw>-?)(?P<w
 OR_WORDS = {"OR", "|", "||"}
 # 贺政办发〔2018〕139 typed without 号
 DOC_NUMBER_WITHOUT_SUFFIX = re.compile(r"[〔\[(【［（〖{]\s*(?:19|20)\d\d\s*[〕\])】］）〗}]\s*\d{1,5}\s*$")
+
+
+class Within:
+    """The field a search is kept within (the `field` parameter)."""
+
+    ALL = ""
+    TITLE = "title"
+    DOC_NUMBER = "doc_number"
+    ISSUER = "issuer"
+    choices = [(ALL, "全文"), (TITLE, "标题"), (DOC_NUMBER, "文号"), (ISSUER, "发文机关")]
+
+
+# The bigram field a search within a field matches its words' characters in.
+WITHIN_BIGRAM_FIELD = {
+    Within.ALL: "text_bigram",
+    Within.TITLE: "title_bigram",
+    Within.DOC_NUMBER: "doc_number_bigram",
+    Within.ISSUER: "issuer_bigram",
+}
 
 
 @dataclass
@@ -202,10 +224,21 @@ def _sequence(field: str, tokens: list[str], boost: float) -> Sequence:
     return Sequence(field, tuple(tokens), boost)
 
 
-def term_clause(term: Term) -> Clause:
-    """Where a term matches: jieba words in title and text, or its characters in sequence."""
+def term_clause(term: Term, within: str = Within.ALL) -> Clause:
+    """Where a term matches: jieba words in title and text, or its characters in sequence.
+
+    Within the title: its words or characters there; within the 文号 or the 发文机关: its
+    characters (and Latin words and numbers) in sequence there.
+    """
     bigrams = bigram_query_tokens(term.text)
+    if within in (Within.DOC_NUMBER, Within.ISSUER):
+        return _sequence(WITHIN_BIGRAM_FIELD[within], bigrams, 1.0)
     words = [word for word, _, _ in jieba_words(term.text)]
+    if within == Within.TITLE:
+        clauses = [_sequence("title_bigram", bigrams, BOOST_TITLE_BIGRAMS)]
+        if words:
+            clauses.append(_sequence("title", words, BOOST_TITLE_WORDS))
+        return AnyOf(tuple(clauses))
     clauses = [
         _sequence("title_bigram", bigrams, BOOST_TITLE_BIGRAMS),
         _sequence("text_bigram", bigrams, BOOST_TEXT_BIGRAMS),
@@ -222,26 +255,33 @@ def term_clause(term: Term) -> Clause:
     return AnyOf(tuple(clauses))
 
 
-def doc_number_clause(canonical_numbers: list[str]) -> Clause:
-    """The document with this 文号 (any written variant), then documents that cite it."""
+def doc_number_clause(canonical_numbers: list[str], within: str = Within.ALL) -> Clause:
+    """The document with this 文号 (any written variant), then documents that cite it.
+
+    Within the 文号: that document alone; within the title or the 发文机关: the number's
+    characters there (a 转发 title names the 文号 it forwards).
+    """
     clauses: list[Clause] = []
     for number in canonical_numbers:
-        # Folded and without spaces, as the engines index the 文号.
-        clauses.append(Sequence("doc_number", ("".join(fold(number).split()),), BOOST_DOC_NUMBER))
-        clauses.append(_sequence("text_bigram", bigram_query_tokens(number), BOOST_TEXT_BIGRAMS))
+        if within in (Within.ALL, Within.DOC_NUMBER):
+            # Folded and without spaces, as the engines index the 文号.
+            clauses.append(Sequence("doc_number", ("".join(fold(number).split()),), BOOST_DOC_NUMBER))
+        if within != Within.DOC_NUMBER:
+            clauses.append(_sequence(WITHIN_BIGRAM_FIELD[within], bigram_query_tokens(number), BOOST_TEXT_BIGRAMS))
     return AnyOf(tuple(clauses))
 
 
-def search_clause(parsed: ParsedQuery) -> Clause | None:
+def search_clause(parsed: ParsedQuery, within: str = Within.ALL) -> Clause | None:
     """The clause tree the engine runs for a parsed query, or None when nothing positive is asked."""
-    required: list[Clause] = [AnyOf(tuple(term_clause(term) for term in group)) for group in parsed.groups]
+    required: list[Clause] = [AnyOf(tuple(term_clause(term, within) for term in group)) for group in parsed.groups]
     if parsed.doc_numbers:
-        required.append(doc_number_clause(parsed.doc_numbers))
+        required.append(doc_number_clause(parsed.doc_numbers, within))
     if not required:
         return None
     positive = required[0] if len(required) == 1 else AllOf(tuple(required))
     if parsed.excluded:
-        excluded = AnyOf(tuple(_sequence("text_bigram", bigram_query_tokens(t.text), 1.0) for t in parsed.excluded))
+        field = WITHIN_BIGRAM_FIELD[within]
+        excluded = AnyOf(tuple(_sequence(field, bigram_query_tokens(t.text), 1.0) for t in parsed.excluded))
         return Excluding(positive, excluded)
     return positive
 
@@ -249,8 +289,10 @@ def search_clause(parsed: ParsedQuery) -> Clause | None:
 # --- database: filters, facets and order --------------------------------------------------
 
 
-def documents_search(*, q: str = "", filters: Filters | None = None, sort: str = "relevance") -> SearchOutcome:
-    """Run a reader's search: matching document ids in order, facet counts and notices.
+def documents_search(
+    *, q: str = "", filters: Filters | None = None, sort: str = "relevance", within: str = Within.ALL
+) -> SearchOutcome:
+    """Run a reader's search (within one field, or all): matching document ids in order, facet counts and notices.
 
     One SQL query, whatever the number of hits: the facet values of every matched document
     (of every document when only filters are given); filters, facet counts and order are
@@ -259,7 +301,7 @@ def documents_search(*, q: str = "", filters: Filters | None = None, sort: str =
     filters = filters or Filters()
     parsed = parse_query(q)
     notices = list(parsed.notices)
-    query = search_clause(parsed)
+    query = search_clause(parsed, within)
     if query is None and not filters.any:
         if (q or "").strip() and parsed.excluded:
             notices.append("只有排除词无法检索，请至少输入一个要查找的词。")

@@ -27,7 +27,9 @@ def _outcome(request: HttpRequest) -> tuple[SearchForm, SearchOutcome]:
     form = SearchForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
-    return form, documents_search(q=form.query_text(), filters=form.filters(), sort=form.ordering())
+    return form, documents_search(
+        q=form.query_text(), filters=form.filters(), sort=form.ordering(), within=form.within()
+    )
 
 
 def _run(request: HttpRequest) -> tuple[SearchForm, SearchOutcome, object]:

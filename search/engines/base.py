@@ -8,8 +8,10 @@ search.analyzers, the 文号 in canonical form), so every engine matches exactly
 tokens; only scoring differs between engines.
 
 Every engine indexes a document's title and text twice, as jieba words (`title`, `text`)
-and as CJK bigrams with unigrams (`title_bigram`, `text_bigram`), and its 文号 as one
-exact token (`doc_number`): the field names a clause may use.
+and as CJK bigrams with unigrams (`title_bigram`, `text_bigram`), its 发文机关 and 文号 as
+bigrams too (`issuer_bigram`, `doc_number_bigram`: a search within one of them), and its
+文号 as one exact token (`doc_number`): the field names a clause may use. An index written
+before a field existed lacks it (`missing_fields`); search.indexing rebuilds such an index.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 WORD_FIELDS = ("title", "text")
-BIGRAM_FIELDS = ("title_bigram", "text_bigram")
+BIGRAM_FIELDS = ("title_bigram", "text_bigram", "issuer_bigram", "doc_number_bigram")
 EXACT_FIELDS = ("doc_number",)
 FIELDS = WORD_FIELDS + BIGRAM_FIELDS + EXACT_FIELDS
 
@@ -41,6 +43,7 @@ class IndexDocument:
     title: str
     text: str
     doc_number: str = ""
+    issuer: str = ""
 
 
 # --- clauses ------------------------------------------------------------------------------
@@ -98,6 +101,10 @@ class SearchEngine(ABC):
     @abstractmethod
     def exists(self) -> bool:
         """Whether the index has been built (even if empty). Raises EngineUnavailable."""
+
+    @abstractmethod
+    def missing_fields(self) -> set[str]:
+        """The names of FIELDS the existing index was built without (none when there is no index)."""
 
     @abstractmethod
     def index(self, documents: Iterable[IndexDocument]) -> int:

@@ -14,6 +14,8 @@ the cluster needs no Chinese plugin and both engines match the same tokens:
   pair of neighbours at the same position, Latin words whole, as BigramTokenizer does.
   Queries on these fields are whitespace-analysed: search.query sends the bigram tokens
   it sends the Whoosh engine.
+- `issuer_bigram`, `doc_number_bigram`: the 发文机关 and the 文号 likewise, for a search
+  within one of them.
 - `doc_number`: the canonical 文号 folded and without spaces, a keyword.
 The document's `_id` is its primary key, and so is `pk`, which searches read from doc
 values. `_source` is off: hits are ids, text comes from PostgreSQL, and a rebuild reads
@@ -46,6 +48,7 @@ from search.analyzers import RUN, fold, jieba_word_list
 
 from .base import (
     BIGRAM_FIELDS,
+    FIELDS,
     WORD_FIELDS,
     AllOf,
     AnyOf,
@@ -119,6 +122,8 @@ def document_source(document: IndexDocument) -> dict:
         "text": word_text(document.text),
         "title_bigram": run_text(document.title),
         "text_bigram": run_text(document.text),
+        "issuer_bigram": run_text(document.issuer),
+        "doc_number_bigram": run_text(document.doc_number),
         "doc_number": exact(document.doc_number),
         "pk": document.pk,
     }
@@ -191,6 +196,18 @@ class OpenSearchEngine(SearchEngine):
             return bool(self.client.indices.exists(index=self.alias))
         except (OpenSearchConnectionError, TransportError) as exc:
             raise self._unavailable(exc) from exc
+
+    def missing_fields(self) -> set[str]:
+        try:
+            if not self.exists():
+                return set()
+            mappings = self.client.indices.get_mapping(index=self.alias)
+        except (OpenSearchConnectionError, TransportError) as exc:
+            raise self._unavailable(exc) from exc
+        present = set(FIELDS)
+        for mapping in mappings.values():
+            present &= set(mapping["mappings"].get("properties", {}))
+        return set(FIELDS) - present
 
     def healthy(self) -> bool:
         try:

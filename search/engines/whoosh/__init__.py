@@ -27,6 +27,7 @@ from whoosh.index import LockError, create_in, exists_in, open_dir
 from whoosh.writing import CLEAR
 
 from ..base import (
+    FIELDS,
     AllOf,
     AnyOf,
     Clause,
@@ -100,6 +101,10 @@ class WhooshEngine(SearchEngine):
     def exists(self) -> bool:
         return self._open() is not None
 
+    def missing_fields(self) -> set[str]:
+        ix = self._open()
+        return set() if ix is None else set(FIELDS) - set(ix.schema.names())
+
     def healthy(self) -> bool:
         try:
             self._searcher()
@@ -162,6 +167,11 @@ class WhooshEngine(SearchEngine):
             self._ix = ix = create_in(str(self.path), schema())
         writer = self._writer(ix)
         try:
+            # An index written before a field existed gets it in this commit (its schema is
+            # in the table of contents), so readers keep the old index until then.
+            current = schema()
+            for name in sorted(set(FIELDS) - set(ix.schema.names())):
+                writer.add_field(name, current[name])
             count = sum(1 for _ in self._add(writer, documents))
         except BaseException:
             writer.cancel()
@@ -180,6 +190,8 @@ class WhooshEngine(SearchEngine):
                     "text": document.text,
                     "text_bigram": document.text,
                     "doc_number": document.doc_number,
+                    "issuer_bigram": document.issuer,
+                    "doc_number_bigram": document.doc_number,
                     PK_COLUMN: str(document.pk),
                 }
             )

@@ -182,6 +182,8 @@ def schema() -> Schema:
             "text": _text(JiebaTokenizer()),
             "title_bigram": _text(BigramTokenizer()),
             "text_bigram": _text(BigramTokenizer()),
+            "issuer_bigram": _text(BigramTokenizer()),
+            "doc_number_bigram": _text(BigramTokenizer()),
             "doc_number": _text(ExactTokenizer()),
             PK_COLUMN: _text(ExactTokenizer(), sortable=True),
         }

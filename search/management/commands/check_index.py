@@ -1,9 +1,10 @@
 """Compare the search index with the database and, with --fix, bring it up to date.
 
 Reports the document counts, documents missing from the index or left over in it, and
-whether the index was built with the current department dictionary. --fix indexes the
-missing documents and removes the extra ones, and adds new department names to the
-dictionary (for text indexed from then on); --rebuild rebuilds everything, re-segmenting old
+whether the index was built with the current department dictionary and has every field.
+--fix indexes the missing documents and removes the extra ones, adds new department names
+to the dictionary (for text indexed from then on), and rebuilds an index written by an
+earlier version without some field; --rebuild rebuilds everything, re-segmenting old
 documents and dropping words the registry no longer has.
 """
 
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             )
             if status.missing:
                 self.stdout.write(f"索引缺少 {len(status.missing)} 篇：{status.missing[:20]}")
+            if status.missing_fields:
+                self.stdout.write(f"索引缺少字段 {'、'.join(status.missing_fields)}（由旧版本建立），--fix 将重建索引")
             if status.extra:
                 self.stdout.write(f"索引多出 {len(status.extra)} 篇：{status.extra[:20]}")
             if status.healthy:
