@@ -257,10 +257,13 @@ class Document(models.Model):
         AMENDED = "amended", "已修订"
 
     class EffectiveBasis(models.TextChoices):
-        # The importer's values (gazette.importer.validity.DATE_IN_TEXT, DOCUMENT_DATE, ISSUE_DATE).
+        # The importer's values (gazette.importer.validity.DATE_IN_TEXT, DOCUMENT_DATE, ISSUE_DATE,
+        # DOCUMENT_DATE_AFTER, ISSUE_DATE_AFTER).
         DATE_IN_TEXT = "date_in_text", "文中载明的日期"
         DOCUMENT_DATE = "document_date", "自印发之日起施行，按成文日期"
         ISSUE_DATE = "issue_date", "自印发之日起施行，按刊载公报的出版日期"
+        DOCUMENT_DATE_AFTER = "document_date_after", "自印发之日起一定日数或月数后施行，按成文日期推算"
+        ISSUE_DATE_AFTER = "issue_date_after", "自印发之日起一定日数或月数后施行，按刊载公报的出版日期推算"
 
     # What an admin may correct; a field named in corrected_fields is never overwritten by a
     # later reading of the text ("changes": the rows of what it repeals or amends).

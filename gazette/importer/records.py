@@ -105,7 +105,8 @@ class DocumentRecord:
     # 规范性文件: 规 in the 文号's code, a 规范性文件 栏目, or the text says so.
     normative: bool = False
     effective_from: dt.date | None = None
-    # Where effective_from came from: validity.DATE_IN_TEXT, DOCUMENT_DATE or ISSUE_DATE.
+    # Where effective_from came from: validity.DATE_IN_TEXT, DOCUMENT_DATE, ISSUE_DATE, or
+    # DOCUMENT_DATE_AFTER / ISSUE_DATE_AFTER (自公布之日起30日后施行: counted from that date).
     effective_basis: str | None = None
     valid_until: dt.date | None = None
     repeals: list[DocumentRef] = field(default_factory=list)
