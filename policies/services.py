@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -25,8 +25,20 @@ def document_place(document) -> Where:
     return where_from(issuer=document.issuer, city=document.issue.gazette.city, region=document.region)
 
 
+# Key of the transaction advisory lock an import holds from its first registry read to its
+# commit (gazette uses 0x6762 with a record's pk, and 0x67620001/2): two imports creating the
+# same body at once would otherwise both insert it (one fails on the unique name, or they
+# deadlock), and a registry read once per import must not go stale under another's writes.
+REGISTRY_LOCK = 0x67620003
+
+
 def department_resolve(
-    *, name: str, city: str = "", where: Where | None = None, aliases: dict[str, str] | None = None
+    *,
+    name: str,
+    city: str = "",
+    where: Where | None = None,
+    aliases: dict[str, str] | None = None,
+    registry: DepartmentRegistry | None = None,
 ) -> Department:
     """The registry's body for a name read in a place (`where`, or the place of `city`).
 
@@ -34,64 +46,161 @@ def department_resolve(
     written as before (柳州市市场监管局, a merged typo), the name itself, and a spelling of one
     body (市自然资源局和规划局 is 市自然资源局), which is then kept as its alias. Otherwise a new
     body is created, flagged for review if it looks like one of its place. A bracketed alias
-    (市发展改革委（市大数据发展局）) is recorded as the body's alias.
+    (市发展改革委（市大数据发展局）) is recorded as the body's alias. `registry` carries the
+    places already read (an import's); by default the body's place is read afresh.
     """
     if where is None:
         where = where_from(city=city)
     if aliases is None:
         aliases = department_aliases(city=where.city)
+    if registry is None:
+        registry = DepartmentRegistry()
     body = body_read(name, where)
     spelled = canonical_name(body.name, aliases)
     if spelled != body.name:
         body = replace(body, name=spelled, written=(*body.written, body.name))
-    department = _department_find(body)
+    department = registry.find(body)
     if department is None:
-        department = _department_create(body)
+        department = registry.create(body)
     for written in body.written:
-        department_alias_add(department=department, alias=written)
+        registry.alias_add(department=department, alias=written)
     for alias in body.aliases:
-        _bracket_alias_add(department=department, alias=alias)
+        registry.bracket_alias_add(department=department, alias=alias)
     return department
 
 
-def _department_find(body: Body) -> Department | None:
-    """The body's department by a recorded alias, by name, or by a spelling of one body."""
-    in_place = Department.objects.filter(province=body.province, city=body.city, county=body.county)
-    alias = (
-        DepartmentAlias.objects.filter(alias=body.name, department__in=in_place).select_related("department").first()
-    )
-    if alias is not None:
-        return alias.department
-    department = in_place.filter(name=body.name).first()
-    if department is not None:
+@dataclass
+class _Place:
+    """The bodies of one place and the names they were written as, as the database holds them."""
+
+    departments: dict[str, Department]  # by name, unique in a place
+    aliases: dict[str, list[DepartmentAlias]]  # by alias; one name may be written for two bodies
+    bare_keys: dict[str, str] = field(default_factory=dict)
+
+    def bare_key(self, department: Department) -> str:
+        key = self.bare_keys.get(department.name)
+        if key is None:
+            key = self.bare_keys[department.name] = body_bare_key(department.name)
+        return key
+
+
+class DepartmentRegistry:
+    """The registry of the places an import reads: each place read once, then kept in step with
+    what the import writes, so resolving a name asks the database only to write.
+
+    An import resolves tens of thousands of names; asking the database each time took most of
+    its time. Inside a transaction on PostgreSQL the first read takes REGISTRY_LOCK, held to the
+    commit, so no other import writes these places meanwhile and the copy stays true.
+    """
+
+    def __init__(self) -> None:
+        self._places: dict[tuple[str, str, str], _Place] = {}
+        self.aliases_added: list[tuple[str, int]] = []  # (alias, department pk), in creation order
+
+    def _place(self, body: Body) -> _Place:
+        key = (body.province, body.city, body.county)
+        place = self._places.get(key)
+        if place is None:
+            if not self._places:
+                _registry_lock()
+            province, city, county = key
+            departments = {
+                department.name: department
+                for department in Department.objects.filter(province=province, city=city, county=county)
+            }
+            by_pk = {department.pk: department for department in departments.values()}
+            aliases: dict[str, list[DepartmentAlias]] = {}
+            rows = DepartmentAlias.objects.filter(
+                department__province=province, department__city=city, department__county=county
+            ).order_by("pk")
+            for row in rows:
+                row.department = by_pk[row.department_id]
+                aliases.setdefault(row.alias, []).append(row)
+            place = self._places[key] = _Place(departments=departments, aliases=aliases)
+        return place
+
+    def find(self, body: Body) -> Department | None:
+        """The body's department by a recorded alias, by name, or by a spelling of one body."""
+        place = self._place(body)
+        rows = place.aliases.get(body.name, ())
+        if len(rows) == 1:
+            return rows[0].department
+        if rows:
+            # Several bodies written so: the first in the aliases' order, as the database sorts it.
+            first = DepartmentAlias.objects.filter(pk__in=[row.pk for row in rows]).values_list("pk", flat=True)[0]
+            return next(row.department for row in rows if row.pk == first)
+        department = place.departments.get(body.name)
+        if department is not None:
+            return department
+        key = body_bare_key(body.name)
+        matches = [
+            candidate
+            for candidate in place.departments.values()
+            if candidate.level == body.level and candidate.is_group == body.group and place.bare_key(candidate) == key
+        ]
+        if len(matches) > 1:
+            # The first in the registry's order, as the database sorts the names.
+            first = Department.objects.filter(pk__in=[m.pk for m in matches]).values_list("pk", flat=True)[0]
+            matches = [m for m in matches if m.pk == first]
+        if matches:
+            self.alias_add(department=matches[0], alias=body.name)
+            return matches[0]
+        return None
+
+    def create(self, body: Body) -> Department:
+        """A new body in the registry; waiting for review if a body of its place has a name like it
+        (groups such as 各县（区）人民政府 are not reviewed)."""
+        place = self._place(body)
+        review = not body.group and any(
+            body_likeness(body.name, other.name)
+            or former_name_of(body.name, other.name)
+            or former_name_of(other.name, body.name)
+            for other in place.departments.values()
+            if not other.is_group
+        )
+        department = Department.objects.create(
+            province=body.province,
+            city=body.city,
+            county=body.county,
+            name=body.name,
+            level=body.level,
+            is_group=body.group,
+            review=review,
+            sort_key=name_sort_key(body.name),
+            place_key=place_sort_key(province=body.province, city=body.city, unplaced=body.unplaced),
+        )
+        place.departments[department.name] = department
         return department
-    key = body_bare_key(body.name)
-    for candidate in in_place.filter(level=body.level, is_group=body.group):
-        if body_bare_key(candidate.name) == key:
-            department_alias_add(department=candidate, alias=body.name)
-            return candidate
-    return None
+
+    def alias_add(self, *, department: Department, alias: str) -> None:
+        """Record another name of a body, as department_alias_add does."""
+        if not alias or alias == department.name:
+            return
+        place = self._places[(department.province, department.city, department.county)]
+        rows = place.aliases.setdefault(alias, [])
+        if any(row.department_id == department.pk for row in rows):
+            return
+        row = DepartmentAlias.objects.create(
+            department=department, alias=alias, city=department.city, canonical=department.name
+        )
+        rows.append(row)
+        self.aliases_added.append((alias, department.pk))
+
+    def bracket_alias_add(self, *, department: Department, alias: str) -> None:
+        """Record a bracketed alias; a body filed under that name in the same place goes to review."""
+        self.alias_add(department=department, alias=alias)
+        place = self._places[(department.province, department.city, department.county)]
+        other = place.departments.get(alias)
+        if other is not None and other.pk != department.pk and not other.review:
+            Department.objects.filter(pk=other.pk).update(review=True)
+            other.review = True
 
 
-def _department_create(body: Body) -> Department:
-    """A new body in the registry; waiting for review if a body of its place has a name like it
-    (groups such as 各县（区）人民政府 are not reviewed)."""
-    neighbours = Department.objects.filter(province=body.province, city=body.city, county=body.county, is_group=False)
-    review = not body.group and any(
-        body_likeness(body.name, other) or former_name_of(body.name, other) or former_name_of(other, body.name)
-        for other in neighbours.values_list("name", flat=True)
-    )
-    return Department.objects.create(
-        province=body.province,
-        city=body.city,
-        county=body.county,
-        name=body.name,
-        level=body.level,
-        is_group=body.group,
-        review=review,
-        sort_key=name_sort_key(body.name),
-        place_key=place_sort_key(province=body.province, city=body.city, unplaced=body.unplaced),
-    )
+def _registry_lock() -> None:
+    """Take REGISTRY_LOCK until the transaction ends (nothing outside one, or off PostgreSQL)."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTRY_LOCK])
 
 
 def department_alias_add(*, department: Department, alias: str, note: str = "") -> None:
@@ -102,12 +211,6 @@ def department_alias_add(*, department: Department, alias: str, note: str = "") 
             alias=alias,
             defaults={"city": department.city, "canonical": department.name, "note": note},
         )
-
-
-def _bracket_alias_add(*, department: Department, alias: str) -> None:
-    """Record a bracketed alias; a body filed under that name in the same place goes to review."""
-    department_alias_add(department=department, alias=alias)
-    Department.objects.in_place_of(department).filter(name=alias, review=False).update(review=True)
 
 
 def department_aliases(*, city: str) -> dict[str, str]:
@@ -167,10 +270,9 @@ def department_accept(*, department: Department) -> Department:
 class DepartmentNames:
     """A gazette's registry as the documents of one import read it: names resolved once per place.
 
-    An issue of 50 plans names the same few dozen bodies thousands of times, and resolving a
-    name asks the database each time. A name resolved for an earlier document of the same place
-    is reused until an alias recorded since may send it elsewhere; within a document a name is
-    resolved once.
+    An issue of 50 plans names the same few dozen bodies thousands of times. A name resolved for
+    an earlier document of the same place is reused until an alias recorded since may send it
+    elsewhere; within a document a name is resolved once; the places are read once (`registry`).
     """
 
     city: str
@@ -179,6 +281,7 @@ class DepartmentNames:
     _document: dict[str, Department] = field(default_factory=dict)
     _earlier: dict[tuple[Where, str], Department] = field(default_factory=dict)
     _stale: set[str] = field(default_factory=set)
+    registry: DepartmentRegistry = field(default_factory=DepartmentRegistry)
 
     @classmethod
     def load(cls, *, city: str) -> DepartmentNames:
@@ -202,10 +305,12 @@ class DepartmentNames:
         if department is None:
             if self.where.city not in self._aliases:
                 self._aliases[self.where.city] = department_aliases(city=self.where.city)
-            last = DepartmentAlias.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            department = department_resolve(name=name, where=self.where, aliases=self._aliases[self.where.city])
+            added = len(self.registry.aliases_added)
+            department = department_resolve(
+                name=name, where=self.where, aliases=self._aliases[self.where.city], registry=self.registry
+            )
             # A new alias sends its name to its body from the next document on, not one read earlier.
-            for alias, body in DepartmentAlias.objects.filter(pk__gt=last).values_list("alias", "department_id"):
+            for alias, body in self.registry.aliases_added[added:]:
                 if alias in self._document and self._document[alias].pk != body:
                     self._stale.add(alias)
                 self._earlier = {
