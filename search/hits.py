@@ -1,4 +1,9 @@
-"""One page of hits: documents loaded in ranked order, with marked title and snippets."""
+"""One page of hits: documents loaded in ranked order, with marked title and snippets.
+
+Marks show where the search looked: a search within the 文号 or the 发文机关 marks that
+line of the hit and leaves the title and the opening passage unmarked (a 2018 in the body is
+not why the document was found); a search within the title marks the title and snippets.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ from dataclasses import dataclass
 
 from django.db.models.functions import Substr
 from django.urls import NoReverseMatch
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from .query import ParsedQuery
+from .query import ParsedQuery, Within
 from .snippets import SCAN_CHARS, highlight, match_patterns, snippets
 
 
@@ -17,6 +23,9 @@ class Hit:
     document: object
     title_html: SafeString
     snippets: list[SafeString]
+    doc_number_html: SafeString = SafeString("")
+    # Shown only for a search within the 发文机关 (the title names the body otherwise).
+    issuer_html: SafeString = SafeString("")
 
     @property
     def url(self) -> str:
@@ -49,8 +58,8 @@ class Hit:
         }
 
 
-def hits_for(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
-    """Hits for these document ids, in the given order."""
+def hits_for(ids: list[int], parsed: ParsedQuery, within: str = Within.ALL) -> list[Hit]:
+    """Hits for these document ids, in the given order, marked where the search looked."""
     from gazette.models import Document
 
     # Snippets come from the head of the plain body (SCAN_CHARS), cut in the database, never
@@ -63,6 +72,8 @@ def hits_for(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
         .in_bulk()
     )
     patterns = match_patterns(parsed)
+    if within in (Within.DOC_NUMBER, Within.ISSUER):
+        return [_field_hit(documents[pk], patterns, within) for pk in ids if pk in documents]
     passages = {pk: snippets(doc.body_head, patterns) if doc.body_head else [] for pk, doc in documents.items()}
     # A document found through its tasks alone shows the matching tasks instead; only those
     # documents' tasks are read (a page of hits holds hundreds of tasks otherwise unused).
@@ -72,10 +83,26 @@ def hits_for(ids: list[int], parsed: ParsedQuery) -> list[Hit]:
         if _marked(task_passages):
             passages[pk] = task_passages
     return [
-        Hit(document=documents[pk], title_html=highlight(documents[pk].title, patterns), snippets=passages[pk])
+        Hit(
+            document=documents[pk],
+            title_html=highlight(documents[pk].title, patterns),
+            snippets=passages[pk],
+            doc_number_html=SafeString(escape(documents[pk].doc_number)),
+        )
         for pk in ids
         if pk in documents
     ]
+
+
+def _field_hit(document, patterns, within: str) -> Hit:
+    """A hit of a search within the 文号 or the 发文机关: that field marked, the opening passage plain."""
+    return Hit(
+        document=document,
+        title_html=SafeString(escape(document.title)),
+        snippets=snippets(document.body_head, []) if document.body_head else [],
+        doc_number_html=highlight(document.doc_number, patterns if within == Within.DOC_NUMBER else []),
+        issuer_html=highlight(document.issuer, patterns) if within == Within.ISSUER else SafeString(""),
+    )
 
 
 def _marked(passages: list[SafeString]) -> bool:

@@ -48,7 +48,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "facets": _facet_groups(request, outcome),
         "page_obj": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "hits": hits_for(list(page.object_list), outcome.parsed) if outcome.searched else [],
+        "hits": hits_for(list(page.object_list), outcome.parsed, form.within()) if outcome.searched else [],
         "scope": _scope(form),
         "kept_filters": _kept_filters(form),
         "clear_filters_url": _clear_filters_url(request),
@@ -84,7 +84,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
         login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
         return JsonResponse({"error": "authentication required", "login": login}, status=401)
     form, outcome, page = _run(request)
-    hits = hits_for(list(page.object_list), outcome.parsed) if outcome.searched else []
+    hits = hits_for(list(page.object_list), outcome.parsed, form.within()) if outcome.searched else []
     return JsonResponse(
         {
             "count": outcome.count,

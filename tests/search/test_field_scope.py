@@ -173,3 +173,19 @@ def test_check_index_fix_rebuilds_an_index_without_the_new_fields(old_index):
     call_command("check_index", fix=True, stdout=out)
     assert "已重建索引" in out.getvalue()
     assert _titles("柳发改价格", Within.DOC_NUMBER) == {"关于做好价格监测工作的通知"}
+
+
+def test_doc_number_scope_marks_the_doc_number_not_the_body(staff_client, documents):
+    page = staff_client.get(reverse("search:search"), {"q": "贺政办发 2018", "field": "doc_number"}).content.decode()
+    assert '<span class="hit-doc-number"><mark>贺政办发</mark>〔<mark>2018</mark>〕139号</span>' in page
+    snippets = page.split('class="snippet">')[1:]
+    assert snippets and not any("<mark>" in snippet.split("</p>")[0] for snippet in snippets)
+
+
+def test_issuer_scope_shows_the_issuer_marked_and_escaped(staff_client, documents):
+    DocumentFactory(title="关于测试的通知", issuer="<b>柳州市发展改革委</b>", body="正文。")
+    documents_index(document_ids=list(Document.objects.values_list("pk", flat=True)))
+    page = staff_client.get(reverse("search:search"), {"q": "发展改革委", "field": "issuer"}).content.decode()
+    assert '<span class="hit-issuer">柳州市<mark>发展改革委</mark></span>' in page
+    assert '<span class="hit-issuer">&lt;b&gt;柳州市<mark>发展改革委</mark>&lt;/b&gt;</span>' in page
+    assert "<b>柳州市" not in page
