@@ -22,14 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from operator import attrgetter
-from typing import NamedTuple
 
 import opencc
+from django.db import connection
 from django.db.models import Exists, F, IntegerField, Lookup, OuterRef
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.lookups import In
@@ -294,9 +291,10 @@ def documents_search(
 ) -> SearchOutcome:
     """Run a reader's search (within one field, or all): matching document ids in order, facet counts and notices.
 
-    One SQL query, whatever the number of hits: the facet values of every matched document
-    (of every document when only filters are given); filters, facet counts and order are
-    worked out from those rows, so the counts always agree with the hits.
+    One SQL query, whatever the number of hits: over the matched documents (every document
+    when only filters are given) it returns the id and date of each document passing the
+    filters, and each facet's counts per value, grouped in the database; the counts always
+    agree with the hits.
     """
     filters = filters or Filters()
     parsed = parse_query(q)
@@ -309,45 +307,24 @@ def documents_search(
 
     scores: dict[int, float] = {}
     if query is None:
-        rows = _facet_rows(None)
+        dated, counts = _filtered_and_counted(None, filters)
     else:
         ranking = engine().ranked_ids(query)
         scores = dict(ranking.hits)
-        rows = _facet_rows(list(scores)) if scores else []
+        dated, counts = _filtered_and_counted(list(scores), filters) if scores else ([], {})
         if ranking.total > len(ranking.hits):
             notices.append(
                 f"找到 {ranking.total} 篇，只列出相关度最高的 {len(ranking.hits)} 篇：请再加一个词或用筛选缩小范围。"
             )
-    matched, failing_one = _apply_filters(rows, filters)
-    facets = _facets(matched, failing_one, filters)
+    facets = _facets(counts, filters)
     if query is None or sort == "date":
-        matched.sort(key=lambda row: (row.date or dt.date.min, scores.get(row.pk, 0.0), -row.pk), reverse=True)
+        dated.sort(key=lambda row: (row[1] or dt.date.min, scores.get(row[0], 0.0), -row[0]), reverse=True)
     else:
-        matched.sort(key=lambda row: (-scores.get(row.pk, 0.0), -(row.date or dt.date.min).toordinal(), row.pk))
-    ids = [row.pk for row in matched]
+        dated.sort(key=lambda row: (-scores.get(row[0], 0.0), -(row[1] or dt.date.min).toordinal(), row[0]))
+    ids = [pk for pk, _ in dated]
     if len(ids) > TOO_MANY_HITS and query is not None:
         notices.append(f"找到 {len(ids)} 篇，结果较多：可以再加一个词（用空格隔开），或用左侧的筛选缩小范围。")
     return SearchOutcome(parsed=parsed, ids=ids, facets=facets, notices=notices, searched=True)
-
-
-class FacetRow(NamedTuple):
-    """What filters and facets read of one document."""
-
-    pk: int
-    date: dt.date | None
-    issue: int
-    gazette: int
-    gazette_name: str
-    kind: str
-    year: int | None
-    issuer: str
-    section: str
-    region: str
-    has_tasks: bool
-    genre: str
-    normative: bool
-    validity: str
-    published: dt.date | None
 
 
 class InArray(Lookup):
@@ -365,95 +342,136 @@ class InArray(Lookup):
         return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
 
 
-def _facet_rows(ids: list[int] | None) -> list[FacetRow]:
-    """The facet values of these documents (of all documents for None), in one query."""
-    documents = Document.objects.all() if ids is None else Document.objects.filter(InArray(F("pk"), ids))
-    values = documents.annotate(
-        year=Coalesce(ExtractYear("date"), "issue__year", output_field=IntegerField()),
-        has_tasks=Exists(Task.objects.filter(document=OuterRef("pk"))),
-    ).values_list(
-        "pk",
-        "date",
-        "issue_id",
-        "issue__gazette_id",
-        "issue__gazette__name",
-        "issue__gazette__kind",
-        "year",
-        "issuer",
-        "section",
-        "region",
-        "has_tasks",
-        "genre",
-        "normative",
-        "validity",
-        "issue__published",
-    )
-    return list(map(FacetRow._make, values.order_by()))
-
-
 # Filters that are facets too: each facet counts over the other filters, not its own, so
 # the reader can switch from one value to another.
 FACETS = ("gazette", "year", "issuer", "section", "kind", "region", "has_tasks", "genre", "normative", "validity")
+# Facets whose values are numbers or yes/no in the database (the others are text).
+INTEGER_FACETS = ("gazette", "year")
+BOOLEAN_FACETS = ("has_tasks", "normative")
+# The column of the matched rows (search.query._matched) holding each value; `v_` keeps
+# the names apart from the model's fields.
+COLUMN = {name: f"v_{name}" for name in (*FACETS, "pk", "date", "issue", "published", "gazette_name")}
 
 
-def _apply_filters(rows: list[FacetRow], filters: Filters) -> tuple[list[FacetRow], dict[str, list[FacetRow]]]:
-    """The rows that pass every active filter, and for each filter the rows that fail it alone."""
-    checks = _filter_checks(filters)
-    if not checks:
-        return list(rows), {}
-    passing: list[FacetRow] = []
-    failing_one: dict[str, list[FacetRow]] = {}
-    for row in rows:
-        failed = [name for name, passes in checks if not passes(row)]
-        if not failed:
-            passing.append(row)
-        elif len(failed) == 1:
-            failing_one.setdefault(failed[0], []).append(row)
-    return passing, failing_one
+def _matched(ids: list[int] | None) -> tuple[str, tuple]:
+    """SQL and parameters of one row per document with these ids (all for None): its date and facet values."""
+    documents = Document.objects.all() if ids is None else Document.objects.filter(InArray(F("pk"), ids))
+    values = documents.values(
+        **{
+            COLUMN["pk"]: F("pk"),
+            COLUMN["date"]: F("date"),
+            COLUMN["issue"]: F("issue_id"),
+            COLUMN["published"]: F("issue__published"),
+            COLUMN["gazette"]: F("issue__gazette_id"),
+            COLUMN["gazette_name"]: F("issue__gazette__name"),
+            COLUMN["kind"]: F("issue__gazette__kind"),
+            COLUMN["year"]: Coalesce(ExtractYear("date"), "issue__year", output_field=IntegerField()),
+            COLUMN["issuer"]: F("issuer"),
+            COLUMN["section"]: F("section"),
+            COLUMN["region"]: F("region"),
+            COLUMN["has_tasks"]: Exists(Task.objects.filter(document=OuterRef("pk"))),
+            COLUMN["genre"]: F("genre"),
+            COLUMN["normative"]: F("normative"),
+            COLUMN["validity"]: F("validity"),
+        }
+    ).order_by()
+    return values.query.sql_with_params()
 
 
-def _filter_checks(filters: Filters) -> list[tuple[str, Callable[[FacetRow], bool]]]:
-    """(filter name, test of a row) for each active filter."""
-    checks: list[tuple[str, Callable[[FacetRow], bool]]] = []
+def _filter_conditions(filters: Filters) -> list[tuple[str, str, list]]:
+    """(filter name, SQL condition on the matched rows, parameters) for each active filter.
+
+    A document without a date is outside any date range (NULL compares false); 发布日期 is
+    the date of the issue that carried the document.
+    """
+    conditions: list[tuple[str, str, list]] = []
     for name in (*FACETS, "issue"):
         wanted = getattr(filters, name)
         if wanted not in (None, ""):
-            value_of = attrgetter(name)
-            checks.append((name, lambda row, value_of=value_of, wanted=wanted: value_of(row) == wanted))
-    # A document without a date is outside any date range (as in SQL).
-    if filters.date_from:
-        checks.append(("date_from", lambda row: row.date is not None and row.date >= filters.date_from))
-    if filters.date_to:
-        checks.append(("date_to", lambda row: row.date is not None and row.date <= filters.date_to))
-    # 发布日期 is the date of the issue that carried the document.
-    if filters.published_from:
-        checks.append(
-            ("published_from", lambda row: row.published is not None and row.published >= filters.published_from)
-        )
-    if filters.published_to:
-        checks.append(("published_to", lambda row: row.published is not None and row.published <= filters.published_to))
-    return checks
+            conditions.append((name, f"{COLUMN[name]} = %s", [wanted]))
+    for name, column, operator in (
+        ("date_from", "date", ">="),
+        ("date_to", "date", "<="),
+        ("published_from", "published", ">="),
+        ("published_to", "published", "<="),
+    ):
+        wanted = getattr(filters, name)
+        if wanted:
+            conditions.append((name, f"{COLUMN[column]} {operator} %s", [wanted]))
+    return conditions
 
 
-def _facets(matched: list[FacetRow], failing_one: dict[str, list[FacetRow]], filters: Filters) -> dict[str, list[dict]]:
-    """Counts per value of each facet, over the matches and every other active filter.
+def _passing(conditions: list[tuple[str, str, list]], leave_out: str = "") -> tuple[str, list]:
+    """A condition that the row passes every filter but `leave_out`, and its parameters."""
+    kept = [(sql, params) for name, sql, params in conditions if name != leave_out]
+    if not kept:
+        return "1 = 1", []
+    return " AND ".join(f"({sql})" for sql, _ in kept), [param for _, params in kept for param in params]
 
-    A facet counts the documents that pass every filter, and those that fail only its own.
+
+def _filtered_and_counted(
+    ids: list[int] | None, filters: Filters
+) -> tuple[list[tuple[int, dt.date | None]], dict[str, list[tuple[object, str, int]]]]:
+    """(pk, date) of the documents passing every filter, and each facet's (value, label, count).
+
+    One query: the matched rows once (a CTE), then the passing rows and, for each facet, its
+    values counted over the rows that pass every filter except its own, grouped in the
+    database so only distinct values travel (10,000 hits are a few hundred rows, not 10,000).
     """
+    matched_sql, matched_params = _matched(ids)
+    conditions = _filter_conditions(filters)
+    selects: list[str] = []
+    params: list = list(matched_params)
+    for name in FACETS:
+        column = COLUMN[name]
+        passing, passing_params = _passing(conditions, leave_out=name)
+        value = f"CASE WHEN {column} THEN '1' ELSE '0' END" if name in BOOLEAN_FACETS else f"CAST({column} AS TEXT)"
+        label = f"MAX({COLUMN['gazette_name']})" if name == "gazette" else "CAST(NULL AS TEXT)"
+        selects.append(
+            f"SELECT %s AS facet, {value} AS value, {label} AS label,"
+            f" SUM(CASE WHEN {passing} THEN 1 ELSE 0 END) AS n, CAST(NULL AS DATE) AS day"
+            f" FROM matched GROUP BY {column}"
+        )
+        params += [name, *passing_params]
+    passing, passing_params = _passing(conditions)
+    selects.append(
+        f"SELECT '' AS facet, CAST({COLUMN['pk']} AS TEXT), CAST(NULL AS TEXT), NULL, {COLUMN['date']}"
+        f" FROM matched WHERE {passing}"
+    )
+    params += passing_params
+    sql = f"WITH matched AS ({matched_sql}) " + " UNION ALL ".join(selects)
+    dated: list[tuple[int, dt.date | None]] = []
+    counts: dict[str, list[tuple[object, str, int]]] = {name: [] for name in FACETS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for facet, value, label, count, day in cursor.fetchall():
+            if not facet:
+                # SQLite hands dates back as text.
+                dated.append((int(value), dt.date.fromisoformat(day) if isinstance(day, str) else day))
+            elif count and value not in (None, ""):
+                counts[facet].append((_typed(facet, value), label, int(count)))
+    return dated, counts
+
+
+def _typed(facet: str, value: str) -> object:
+    """A facet value as the filters hold it: a number, a yes/no or text."""
+    if facet in INTEGER_FACETS:
+        return int(float(value))  # PostgreSQL's EXTRACT gives a numeric: 2018 or 2018.0
+    if facet in BOOLEAN_FACETS:
+        return value == "1"
+    return value
+
+
+def _facets(counts: dict[str, list[tuple[object, str, int]]], filters: Filters) -> dict[str, list[dict]]:
+    """Each facet's values with counts, most frequent first, as the pages and the JSON API show them."""
     kinds = dict(Gazette.Kind.choices)
     validities = dict(Document.Validity.choices)
     facets: dict[str, list[dict]] = {}
     for name in FACETS:
-        rows = matched + failing_one.get(name, [])
-        counts = Counter(map(attrgetter(name), rows))
-        labels = {row.gazette: row.gazette_name for row in rows} if name == "gazette" else {}
-        present = sorted(
-            ((value, count) for value, count in counts.items() if value not in (None, "")),
-            key=lambda item: (-item[1], item[0]),
-        )
+        present = sorted(counts.get(name, []), key=lambda item: (-item[2], item[0]))
         selected = getattr(filters, name)
         entries = []
-        for value, count in present[:FACET_SIZE]:
+        for value, gazette_name, count in present[:FACET_SIZE]:
             if name == "has_tasks":
                 label, param = ("有任务分工" if value else "无任务分工"), ("1" if value else "0")
             elif name == "normative":
@@ -463,7 +481,7 @@ def _facets(matched: list[FacetRow], failing_one: dict[str, list[FacetRow]], fil
             elif name == "kind":
                 label, param = kinds.get(value, value), value
             elif name == "gazette":
-                label, param = labels[value], str(value)
+                label, param = gazette_name, str(value)
             else:
                 label, param = str(value), str(value)
             entries.append({"value": param, "label": label, "count": count, "selected": value == selected})
