@@ -135,16 +135,11 @@ GONGBAO_MAX_FILE_BYTES = int(ENV.get("GONGBAO_MAX_FILE_BYTES", str(10 * 1024 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = GONGBAO_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Search: haystack over Whoosh with jieba (see search/analyzers.py). The index lives in
-# var/ unless GONGBAO_INDEX_DIR says otherwise; jieba's cache goes beside it.
+# Search: the engine chosen under "scale-out" below, with jieba (see search/analyzers.py).
+# The Whoosh index lives in var/ unless GONGBAO_INDEX_DIR says otherwise; the jieba
+# dictionary sits beside it (on either engine) and jieba's cache where GONGBAO_JIEBA_CACHE says.
 GONGBAO_INDEX_DIR = Path(ENV.get("GONGBAO_INDEX_DIR", str(BASE_DIR / "var" / "whoosh_index")))
 GONGBAO_JIEBA_CACHE = Path(ENV.get("GONGBAO_JIEBA_CACHE", str(BASE_DIR / "var" / "jieba.cache")))
-HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
-        "PATH": str(GONGBAO_INDEX_DIR),
-    },
-}
 # Index explicitly after an import commits (gazette.services), never per save.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20

@@ -50,6 +50,7 @@ DEFAULT_LOCK_TIMEOUT = 600
 # default (128 MB) spills during a rebuild, and the spill and merge cost about a fifth of
 # the build time; an import of one gazette stays far below either.
 WRITER_LIMIT_MB = 256
+BATCH_WRITER_LIMIT_MB = 32
 # Searches remembered per process: at most 16 × 16 bytes per matched document (26 MB if each
 # of them matched all of 100,000 documents).
 RECENT_SEARCHES = 16
@@ -115,7 +116,7 @@ class WhooshEngine(SearchEngine):
     # --- writing -----------------------------------------------------------------------------
 
     def index(self, documents: Iterable[IndexDocument]) -> int:
-        writer = self._writer(self.whoosh_index())
+        writer = self._writer(self.whoosh_index(), limit_mb=BATCH_WRITER_LIMIT_MB)
         try:
             pks = list(self._add(writer, documents))
             if not pks:
@@ -197,13 +198,13 @@ class WhooshEngine(SearchEngine):
             )
             yield document.pk
 
-    def _writer(self, ix):
+    def _writer(self, ix, limit_mb: int = WRITER_LIMIT_MB):
         """A Whoosh writer; waits while another process (haystack's commands) holds Whoosh's lock."""
         timeout = getattr(settings, "GONGBAO_INDEX_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)
         deadline = time.monotonic() + timeout
         # Segments as separate files, not one compound file: a reader opening a compound
         # segment copies the whole terms file into memory (whoosh BufferFile), on every search.
-        options = {"limitmb": WRITER_LIMIT_MB, "compound": False}
+        options = {"limitmb": limit_mb, "compound": False}
         if fast_paths():
             # Imported only now: the module names Whoosh's internals (see .internals).
             from .codec import PostingsCodec
