@@ -7,7 +7,8 @@ write: documents as gazette.search_indexes.DocumentIndex prepares them, and the 
 user dictionary.
 
 Writers take a file lock beside the index (fcntl), so a second import on this machine
-waits for the first instead of failing.
+waits for the first instead of failing. On an engine that takes several writers at once
+(OpenSearch) the lock covers the dictionary only, and import workers index side by side.
 
 The jieba user dictionary (department names and policy terms) is written beside the index
 as `<index>.dictionary.txt`. The analyzers read it, so the index and the queries use the
@@ -115,11 +116,20 @@ def documents_index(*, document_ids: Iterable[int]) -> IndexReport:
             logger.info("search dictionary: %d new words, used for documents indexed from now on", len(added))
         if not ids:
             return IndexReport()
-        found: set[int] = set()
-        report = IndexReport(indexed=search_engine.index(_documents(ids, found)))
-        gone = [pk for pk in ids if pk not in found]
-        if gone:
-            report.removed = search_engine.delete(gone)
+        if not search_engine.concurrent_writers:
+            return _index(search_engine, ids)
+    # A cluster takes bulk requests from several import workers at once: only the dictionary
+    # needs the lock, the segmentation and the sending run side by side.
+    return _index(search_engine, ids)
+
+
+def _index(search_engine, ids: list[int]) -> IndexReport:
+    """Write these documents as the database has them now; remove those it no longer has."""
+    found: set[int] = set()
+    report = IndexReport(indexed=search_engine.index(_documents(ids, found)))
+    gone = [pk for pk in ids if pk not in found]
+    if gone:
+        report.removed = search_engine.delete(gone)
     logger.info("search index: %d documents indexed, %d removed", report.indexed, report.removed)
     return report
 

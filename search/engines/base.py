@@ -97,6 +97,9 @@ class SearchEngine(ABC):
     """One index of documents. Implementations: search.engines.whoosh, search.engines.opensearch."""
 
     name: str
+    concurrent_writers: bool = False
+    """Whether several processes may index at once (a cluster); otherwise search.indexing
+    holds its write lock around every write."""
 
     @abstractmethod
     def exists(self) -> bool:

@@ -172,6 +172,8 @@ def _without_password(urls: str) -> str:
 
 class OpenSearchEngine(SearchEngine):
     name = "opensearch"
+    # Bulk requests from several workers are applied side by side by the cluster.
+    concurrent_writers = True
 
     def __init__(self, *, url: str, index: str, shards: int = 1, replicas: int = 0, timeout: int = 10, max_hits=10_000):
         self.url = url
