@@ -1,8 +1,12 @@
-from django.contrib import admin
+import logging
+
+from django.contrib import admin, messages
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html_join
 
 from .citations import document_citations_update
+from .hooks import search_index
 from .models import (
     CitationKey,
     CitationReference,
@@ -18,6 +22,14 @@ from .validity import (
     document_corrections_note,
     documents_validity_reread,
     documents_validity_update,
+)
+
+logger = logging.getLogger(__name__)
+
+# What of a document the search index holds (gazette.search_indexes.DocumentIndex): an edit
+# of one of these is written to the index when the edit commits.
+SEARCHABLE_FIELDS = frozenset(
+    {"title", "doc_number", "issuer", "section", "region", "signature", "recipients", "attachments", "body"}
 )
 
 
@@ -145,7 +157,12 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         document_corrections_note(document=obj, fields=form.changed_data)
+        # Compared with the database, not form.changed_data: Django reports an empty JSON
+        # list (attachments) as changed on every save.
+        before = Document.objects.filter(pk=obj.pk).values(*SEARCHABLE_FIELDS).first() if change else None
         super().save_model(request, obj, form, change)
+        if before != {name: getattr(obj, name) for name in SEARCHABLE_FIELDS}:
+            transaction.on_commit(lambda: self._reindex(request, obj))
 
     def save_related(self, request, form, formsets, change):
         document = form.instance
@@ -160,6 +177,18 @@ class DocumentAdmin(admin.ModelAdmin):
         after = set(DocumentChange.objects.filter(source=document).values_list("target_id", flat=True))
         touched = ({document.pk} | before | after) - {None}
         documents_validity_update(documents=Document.objects.filter(pk__in=touched))
+
+    def _reindex(self, request, document) -> None:
+        """Search finds the corrected text at once; if the index cannot be written, the admin is told."""
+        try:
+            search_index().documents_index(document_ids=[document.pk])
+        except Exception:
+            logger.exception("search index not updated after the admin edit of document %s", document.pk)
+            self.message_user(
+                request,
+                "已保存，但检索索引未能更新：检索仍按修改前的文字查找，请稍后运行 manage.py check_index --rebuild。",
+                level=messages.WARNING,
+            )
 
     @admin.action(description="按正文重新识别效力信息（清除人工更正）")
     def reread_validity(self, request, queryset):

@@ -206,6 +206,9 @@ def admin_form_data(response) -> dict:
             value = bound.value()
             if value is None or value is False:
                 continue
+            if isinstance(value, (list, dict)):
+                # A JSON field's textarea holds JSON text, as the browser posts it.
+                value = json.dumps(value, ensure_ascii=False)
             data[bound.html_name] = "on" if value is True else value
     return data
 
