@@ -254,6 +254,7 @@ def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutc
 
     Raises GazetteFileError if the gazette already has this issue from another file.
     """
+    _lock_documents(parsed.documents)
     gazette = Gazette.objects.filter(name=parsed.gazette).first()
     if gazette and parsed.number is not None and gazette.issues.filter(year=parsed.year, number=parsed.number).exists():
         raise GazetteFileError(
@@ -361,6 +362,30 @@ def _document_fields(doc: DocumentRecord) -> dict:
         "body": doc.body,
         **validity_fields(doc),
     }
+
+
+def _lock_documents(documents: list[DocumentRecord]) -> None:
+    """Serialise imports that bring the same document (its 文号, or its address), so the second
+    links to the first's instead of both creating it; the locks are taken in one order, so two
+    imports never wait for each other."""
+    if connection.vendor != "postgresql":
+        return
+    keys = set()
+    for doc in documents:
+        parts = split_doc_number(doc.doc_number) if doc.doc_number and not doc.fragment else None
+        if parts:
+            keys.add(_lock_key("文号", *parts))
+        elif doc.source_url and not doc.fragment:
+            keys.add(_lock_key("url", doc.source_url, doc.title))
+    with connection.cursor() as cursor:
+        for key in sorted(keys):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _lock_key(*parts) -> int:
+    """A signed 64-bit advisory lock key for these values."""
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _lock_file(sha: str) -> None:

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 # A worker whose import sleeps inside its transaction after its first document's tasks are saved,
 # so the other worker's import runs meanwhile; NO_REGISTRY_LOCK=1 takes the registry lock away
-# (to see the race it prevents). Each import says when it starts saving tasks.
+# (to see the race it prevents), NO_DOCUMENT_LOCKS=1 the locks on the documents' 文号.
 CHILD_WORKER = textwrap.dedent(
     """
     import os, sys, time
@@ -47,21 +47,24 @@ CHILD_WORKER = textwrap.dedent(
     policies.services.document_tasks_save = slow_tasks_save
     if os.environ.get("NO_REGISTRY_LOCK"):
         policies.services._registry_lock = lambda: None
+    if os.environ.get("NO_DOCUMENT_LOCKS"):
+        import gazette.services
+        gazette.services._lock_documents = lambda documents: None
     call_command("jobs_worker", "--batch", "--interval", "0.1", verbosity=0)
     """
 )
 
 
-def _issue(fixture: bytes, number: int) -> bytes:
-    """A 贺州 issue of its own (number, 文号 and titles) with the documents of fixture 000."""
+def _issue(fixture: bytes, number: int, serials: list[int] | None = None) -> bytes:
+    """A 贺州 issue of its own with the documents of fixture 000, each with its own 文号 and title
+    (serials: 101, 102… for issue 1 by default; the same serial is the same document)."""
     documents = [d for d in parse_gazette(decode_bytes(fixture)).documents if d.tasks][:4]
+    serials = serials or [number * 100 + n for n in range(1, 5)]
     parts = ["贺州市人民政府公报", "2019", f"第{number}期（总第{number}期）", "贺州市人民政府办公室", "目 录"]
     rendered = []
-    for n, document in enumerate(documents, start=1):
-        title = f"贺州市人民政府办公室关于印发第{number}期第{n}号" + document.title.split("关于", 1)[-1].removeprefix(
-            "印发"
-        )
-        doc_number = f"贺政办发〔2019〕{number * 100 + n}号"
+    for n, (document, serial) in enumerate(zip(documents, serials, strict=True), start=1):
+        title = f"贺州市人民政府办公室关于印发第{serial}号" + document.title.split("关于", 1)[-1].removeprefix("印发")
+        doc_number = f"贺政办发〔2019〕{serial}号"
         parts.append(f"- ◆{title}({doc_number}) {n * 3}")
         body = []
         for block in document.blocks:
@@ -74,10 +77,11 @@ def _issue(fixture: bytes, number: int) -> bytes:
     return ("\n\n".join(parts + rendered) + "\n").encode("utf-8")
 
 
-def _two_workers_import_two_issues(subprocess_env, fixture_bytes, **env) -> list[str]:
+def _two_workers_import_two_issues(subprocess_env, fixture_bytes, second=None, **env) -> list[str]:
     GazetteFactory()  # known from an earlier issue: creating it would make the second import wait
-    for number in (1, 2):
-        import_record_enqueue(file_name=f"hezhou-{number}.txt", data=_issue(fixture_bytes("000"), number), user=None)
+    for number, serials in ((1, None), (2, second)):
+        data = _issue(fixture_bytes("000"), number, serials)
+        import_record_enqueue(file_name=f"hezhou-{number}.txt", data=data, user=None)
     children = [
         subprocess.Popen(
             [PYTHON, "-c", CHILD_WORKER],
@@ -123,3 +127,25 @@ def test_without_the_registry_lock_one_of_two_concurrent_imports_fails(subproces
     assert statuses == ["failed", "imported"]
     failed = ImportRecord.objects.get(status="failed")
     assert "department_unique_per_place" in failed.error or "deadlock" in failed.error.lower()
+
+
+def test_a_document_in_two_files_imported_at_once_is_saved_once_and_linked_from_the_other(
+    subprocess_env, fixture_bytes
+):
+    _two_workers_import_two_issues(subprocess_env, fixture_bytes, second=[201, 202, 203, 101])
+
+    assert Document.objects.filter(doc_number="贺政办发〔2019〕101号").count() == 1
+    records = ImportRecord.objects.order_by("documents_created")
+    assert [(r.status, r.documents_created, r.documents_linked) for r in records] == [
+        ("imported", 3, 1),
+        ("imported", 4, 0),
+    ]
+
+
+def test_without_the_document_locks_a_document_in_two_files_imported_at_once_is_saved_twice(
+    subprocess_env, fixture_bytes
+):
+    """The race the locks prevent: neither import sees the other's uncommitted document."""
+    _two_workers_import_two_issues(subprocess_env, fixture_bytes, second=[201, 202, 203, 101], NO_DOCUMENT_LOCKS="1")
+
+    assert Document.objects.filter(doc_number="贺政办发〔2019〕101号").count() == 2
