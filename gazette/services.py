@@ -284,13 +284,14 @@ def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutc
         document = Document.objects.create(issue=issue, order=order, **_document_fields(doc))
         outcome.created.append(document)
         outcome.tasks += len(doc.tasks)
-    # The policies app saves their tasks (gazette.hooks), in this same transaction.
-    for save in documents_savers():
-        save(city=gazette.city, documents=list(zip(outcome.created, to_create, strict=True)))
     document_links_update(documents=outcome.created)
     document_citations_update(documents=outcome.created)
     # After the citations: a repealed document named by title is found among their keys.
     document_changes_save(documents=outcome.created, records=to_create)
+    # The policies app saves their tasks (gazette.hooks), in this same transaction; last, since
+    # filing their departments locks the registry until the commit (one import at a time).
+    for save in documents_savers():
+        save(city=gazette.city, documents=list(zip(outcome.created, to_create, strict=True)))
 
 
 def document_links_update(*, documents: list[Document]) -> None:
