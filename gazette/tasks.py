@@ -4,8 +4,9 @@ Jobs are django-tasks tasks kept in the database (django_tasks_db: PostgreSQL's
 SELECT … FOR UPDATE SKIP LOCKED, or SQLite for the quick start) and run by
 `manage.py jobs_worker`. An upload confirmed on the web becomes one ImportRecord and one
 `record_import` job per file, written in one transaction, so a job never runs without its
-record and bytes. A successful import enqueues `record_index`, which is retried with backoff
-(GONGBAO_INDEX_RETRY_SECONDS) when writing the index fails. `index_check` (check_index --fix)
+record and bytes. A successful import enqueues `record_index`, which workers claim before any
+waiting import (INDEX_PRIORITY) and which is retried with backoff (GONGBAO_INDEX_RETRY_SECONDS)
+when writing the index fails. `index_check` (check_index --fix)
 runs every GONGBAO_INDEX_CHECK_SECONDS and enqueues its own next run; `validity_refresh`
 (validity_update) runs every night and when a worker starts, and enqueues its own next run.
 
@@ -59,6 +60,10 @@ FINISHED_JOBS_KEPT = dt.timedelta(days=30)
 VALIDITY_REFRESH_AT = dt.time(0, 10)
 # Advisory lock key serialising validity_refresh_schedule.
 VALIDITY_REFRESH_LOCK = 0x67620002
+# Workers claim jobs by priority, highest first: an imported file's indexing goes ahead of the
+# imports still waiting, so its documents become searchable within a job or two of their
+# import, not after the whole upload's imports (django_tasks' priorities run -100 to 100).
+INDEX_PRIORITY = 10
 
 
 @task()
@@ -75,7 +80,7 @@ def record_import(*, record_id: int) -> str:
     return str(outcome.record.status)
 
 
-@task()
+@task(priority=INDEX_PRIORITY)
 def record_index(*, record_id: int, attempt: int = 1) -> str:
     """Index the documents this record's import created; on failure retry later, then give up to index_check."""
     try:

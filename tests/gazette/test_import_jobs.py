@@ -81,29 +81,46 @@ def test_the_worker_imports_each_file_then_indexes_it_and_the_record_goes_index_
 ):
     progress = confirm(importer, ("000.txt", fixture_bytes("000")), ("001.txt", fixture_bytes("001"))).url
 
-    assert jobs_run(max_tasks=2) == 2  # the two imports (queued first)
+    assert jobs_run(max_tasks=1) == 1  # the first import
 
-    assert statuses() == ["index_pending", "index_pending"]
-    assert Document.objects.count() == 22
+    assert statuses() == ["index_pending", "pending"]
+    assert Document.objects.count() == 13
     assert indexed_document_ids() == set()
     state = importer.get(progress + "status/").json()
-    assert [r["status_label"] for r in state["records"]] == ["已导入，索引待更新", "已导入，索引待更新"]
-    assert [r["documents_created"] for r in state["records"]] == [13, 9]
+    assert [r["status_label"] for r in state["records"]] == ["已导入，索引待更新", "等待处理"]
+    assert state["records"][0]["documents_created"] == 13
     assert state["records"][0]["tasks_created"] == 71
     assert state["finished"] is False
 
-    assert jobs_run() == 2  # the two indexing jobs
+    assert jobs_run() == 3  # the first indexing, the second import, its indexing
 
     assert statuses() == ["imported", "imported"]
     assert indexed_document_ids() == set(Document.objects.values_list("pk", flat=True))
     assert documents_search(q="冷链物流").ids
     state = importer.get(progress + "status/").json()
     assert state["finished"] is True
+    assert [r["documents_created"] for r in state["records"]] == [13, 9]
     assert state["summary"] == "共 2 个文件：已完成 2 个，处理中 0 个，失败 0 个。"
     first = state["records"][0]
     assert first["issue"]["label"].startswith("贺州市人民政府公报") and len(first["documents"]) == 13
     html = importer.get(progress).content.decode()
     assert "加快发展冷链物流" in html and "data-finished" in html
+
+
+def test_an_imported_file_is_indexed_before_the_files_still_waiting_are_imported(importer, fixture_bytes):
+    confirm(
+        importer,
+        ("000.txt", fixture_bytes("000")),
+        ("001.txt", fixture_bytes("001")),
+        ("002.txt", fixture_bytes("002")),
+    )
+
+    assert jobs_run(max_tasks=2) == 2  # the first import, then its indexing ahead of the waiting imports
+
+    assert statuses() == ["imported", "pending", "pending"]
+    first = ImportRecord.objects.order_by("pk").first()
+    assert indexed_document_ids() == set(Document.objects.filter(issue__source=first).values_list("pk", flat=True))
+    assert documents_search(q="冷链物流").ids  # searchable while the rest of the upload waits
 
 
 def test_a_file_refused_by_the_worker_fails_and_the_progress_page_says_why(importer, fixture_bytes):
