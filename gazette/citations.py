@@ -16,7 +16,8 @@ from functools import reduce
 from operator import or_
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, OrderBy, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,6 +34,10 @@ PRINTED_TITLE = re.compile(r"(?:印发|转发|公布)([^《》]{4,120}?)的通�
 NUMBER = "number"
 TITLE = "title"
 
+# A title citation means the first document bearing the title other than the citing one: only
+# the first two of each title can ever be meant.
+MEANT_PER_TITLE = 2
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -45,6 +50,21 @@ class Citation:
     year: int | None = None
     seq: int | None = None
     title: str = ""
+
+
+def resolution_order(path: str = "") -> list[OrderBy]:
+    """The order CitationIndex is given documents in (at `path`, e.g. "document__"), the first one meant.
+
+    The newest issue first, as Issue orders them, then by place in the issue; pk settles a tie
+    between two issues of the same date and number.
+    """
+    return [
+        F(f"{path}issue__published").desc(),
+        F(f"{path}issue__year").desc(),
+        F(f"{path}issue__number").desc(),
+        F(f"{path}order").asc(),
+        F(f"{path}pk").asc(),
+    ]
 
 
 def find_citations(text: str) -> list[Citation]:
@@ -186,10 +206,11 @@ def document_citations(document: Document) -> list[Citation]:
 
 
 def _known_documents(citations: Iterable[Citation]) -> list[Document]:
-    """The documents these citations might mean, found by indexed equality, in two queries at most.
+    """The documents these citations might mean, in resolution_order(), found by indexed equality.
 
     A 文号's code as cited may begin with other words (现将贺政办发), so the document's code is
-    one of its suffixes; a 《title》 is looked up among the CitationKey rows.
+    one of its suffixes; a 《title》 is looked up among the CitationKey rows, keeping only the
+    documents it can mean (_first_bearers), however many share the title.
     """
     suffixes: dict[tuple[int, int], set[str]] = {}
     titles: set[str] = set()
@@ -202,17 +223,34 @@ def _known_documents(citations: Iterable[Citation]) -> list[Document]:
     conditions = [
         Q(doc_code__in=sorted(codes), doc_year=year, doc_seq=seq) for (year, seq), codes in sorted(suffixes.items())
     ]
-    if titles:
-        ids = set(CitationKey.objects.filter(title__in=sorted(titles)).values_list("document_id", flat=True))
-        if ids:
-            conditions.append(Q(pk__in=sorted(ids)))
+    ids = {pk for bearers in _first_bearers(titles).values() for pk in bearers}
+    if ids:
+        conditions.append(Q(pk__in=sorted(ids)))
     if not conditions:
         return []
     return list(
         Document.objects.filter(reduce(or_, conditions))
-        .order_by("issue", "order")
+        .order_by(*resolution_order())
         .only("pk", "title", "doc_code", "doc_year", "doc_seq")
     )
+
+
+def _first_bearers(titles: Iterable[str]) -> dict[str, list[int]]:
+    """For each title, the ids of the first MEANT_PER_TITLE documents bearing it as a CitationKey, in resolution_order()."""
+    titles = sorted(set(titles))
+    if not titles:
+        return {}
+    rows = (
+        CitationKey.objects.filter(title__in=titles)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("title")], order_by=resolution_order("document__")))
+        .filter(rank__lte=MEANT_PER_TITLE)
+        .order_by("title", "rank")
+        .values_list("title", "document_id")
+    )
+    bearers: dict[str, list[int]] = {}
+    for title, document_id in rows:
+        bearers.setdefault(title, []).append(document_id)
+    return bearers
 
 
 def _cited_ids(citations_by_source: dict[int, list[Citation]]) -> dict[int, set[int]]:
@@ -265,31 +303,48 @@ def _stored(kind: str, code: str, year: int | None, seq: int | None, title: str)
 
 
 def _citing_references(documents: list[Document]) -> dict[int, list[Citation]]:
-    """Other documents whose stored citations mean one of these: all their stored citations, by document id.
+    """Other documents a citation of which now means one of these: all their stored citations, by document id.
 
-    Candidates come from equality on the references' indexed keys; each is then checked with
-    CitationIndex.resolve (code suffix, 关于印发…的通知), as a body read at import would be.
+    A 文号 cited: candidates come from equality on the references' indexed keys, each checked
+    with CitationIndex.resolve (code suffix) as a body read at import would be. A 《title》 cited
+    means the first document bearing it other than the citing one, so only a title one of these
+    now comes first or second for (_first_bearers) can change what its citations mean: every
+    document citing it, or only the first bearer. Citations of a title these merely share with
+    earlier documents still mean what they meant, and are not read.
     """
+    pks = {d.pk for d in documents}
     numbers = [
         Q(year=d.doc_year, seq=d.doc_seq) for d in documents if d.doc_code and d.doc_year and d.doc_seq is not None
     ]
-    titles = sorted(set().union(*(title_keys(d.title) for d in documents)))
-    conditions = [Q(kind=NUMBER) & reduce(or_, numbers)] if numbers else []
-    if titles:
-        conditions.append(Q(kind=TITLE, title__in=titles))
-    if not conditions:
-        return {}
     index = CitationIndex(documents)
-    rows = (
-        CitationReference.objects.filter(reduce(or_, conditions))
-        .exclude(source_id__in=[d.pk for d in documents])
-        .values_list(*REFERENCE_FIELDS)
-    )
-    citing = sorted({source_id for source_id, *key in rows if index.resolve(_stored(*key))})
+    citing: set[int] = set()
+    if numbers:
+        rows = (
+            CitationReference.objects.filter(Q(kind=NUMBER) & reduce(or_, numbers))
+            .exclude(source_id__in=pks)
+            .values_list(*REFERENCE_FIELDS)
+        )
+        citing.update(source_id for source_id, *key in rows if index.resolve(_stored(*key)))
+    led, seconded = [], []
+    for title, bearers in _first_bearers(set().union(*(title_keys(d.title) for d in documents))).items():
+        if bearers[0] in pks:
+            led.append(title)  # every citation of it now means bearers[0]
+        elif len(bearers) > 1 and bearers[1] in pks:
+            seconded.append(Q(title=title, source_id=bearers[0]))  # the first bearer's own citation of it
+    conditions = [Q(title__in=led)] if led else []
+    conditions += seconded
+    if conditions:
+        citing.update(
+            CitationReference.objects.filter(Q(kind=TITLE) & reduce(or_, conditions))
+            .exclude(source_id__in=pks)
+            .values_list("source_id", flat=True)
+        )
     if not citing:
         return {}
-    references: dict[int, list[Citation]] = {pk: [] for pk in citing}
-    for source_id, *key in CitationReference.objects.filter(source_id__in=citing).values_list(*REFERENCE_FIELDS):
+    references: dict[int, list[Citation]] = {pk: [] for pk in sorted(citing)}
+    for source_id, *key in CitationReference.objects.filter(source_id__in=sorted(citing)).values_list(
+        *REFERENCE_FIELDS
+    ):
         references[source_id].append(_stored(*key))
     return references
 

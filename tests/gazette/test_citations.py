@@ -1,5 +1,6 @@
 """Citations: the 文号 and 《titles》 a body cites, linked to documents in the knowledge base."""
 
+import datetime as dt
 import importlib
 import re
 from types import SimpleNamespace
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gazette.citations import CitationIndex, document_citations_update, find_citations, link_citations
 from gazette.models import CitationKey, CitationReference, DocumentLink
-from tests.factories import DocumentFactory, StaffFactory
+from tests.factories import DocumentFactory, IssueFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +219,45 @@ def test_update_queries_do_not_grow_with_unrelated_documents_and_never_read_bodi
     sql = " ".join(query["sql"] for query in second.captured_queries)
     assert "LIKE" not in sql.upper()
     assert not re.search(r'"gazette_document"\."(body|blocks)"', sql)
+
+
+def plan_notice(**fields):
+    """A notice printing 《贺州市共享方案》 whose body cites it, as every reprint of it does."""
+    text = "现将《贺州市共享方案》印发给你们。"
+    return DocumentFactory(title="关于印发《贺州市共享方案》的通知", blocks=[paragraph(text)], body=text, **fields)
+
+
+def test_a_title_several_documents_bear_means_the_newest_issues_one_and_older_citations_follow_it():
+    first = plan_notice()
+    text = "参照《贺州市共享方案》执行。"
+    citing = DocumentFactory(blocks=[paragraph(text)], body=text)
+    document_citations_update(documents=[first, citing])
+    assert (cites(first), cites(citing)) == (set(), {first.pk})
+
+    newer = plan_notice()  # a later issue
+    document_citations_update(documents=[newer])
+
+    assert (cites(first), cites(citing), cites(newer)) == ({newer.pk}, {newer.pk}, {first.pk})
+
+    older = plan_notice(issue=IssueFactory(published=dt.date(2018, 3, 1)))
+    document_citations_update(documents=[older])
+
+    assert (cites(first), cites(citing), cites(newer), cites(older)) == ({newer.pk}, {newer.pk}, {first.pk}, {newer.pk})
+
+
+def test_a_document_bearing_a_title_newer_ones_bear_reads_none_of_the_citations_of_it():
+    copies = [plan_notice() for _ in range(30)]
+    document_citations_update(documents=copies)
+    links = set(DocumentLink.objects.values_list("source_id", "target_id"))
+
+    older = plan_notice(issue=IssueFactory(published=dt.date(2018, 3, 1)))
+    with CaptureQueriesContext(connection) as queries:
+        document_citations_update(documents=[older])
+
+    assert cites(older) == {copies[-1].pk}
+    assert set(DocumentLink.objects.exclude(source=older).values_list("source_id", "target_id")) == links
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not any('WHERE "gazette_citationreference"."source_id" IN' in sql for sql in reads)
 
 
 def test_backfill_migration_stores_citations_of_documents_already_there():
