@@ -307,10 +307,10 @@ def _citing_references(documents: list[Document]) -> dict[int, list[Citation]]:
 
     A 文号 cited: candidates come from equality on the references' indexed keys, each checked
     with CitationIndex.resolve (code suffix) as a body read at import would be. A 《title》 cited
-    means the first document bearing it other than the citing one, so only a title one of these
-    now comes first or second for (_first_bearers) can change what its citations mean: every
-    document citing it, or only the first bearer. Citations of a title these merely share with
-    earlier documents still mean what they meant, and are not read.
+    means the first document bearing it other than the citing one, so its citations change
+    meaning only when one of these is now its first bearer (every document citing it) or its
+    second (the first bearer's own citation of it; _first_bearers). Citations of a title these
+    merely share with documents ahead of them still mean what they meant, and are not read.
     """
     pks = {d.pk for d in documents}
     numbers = [

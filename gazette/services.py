@@ -261,8 +261,9 @@ def issue_save(*, parsed: IssueRecord, record: ImportRecord, outcome: ImportOutc
             f"{record.file_name}: {gazette.name} {parsed.year}年第{parsed.number}期已存在（来自另一个文件），未导入"
         )
     to_create: list[DocumentRecord] = []
+    known = _known_by_number(parsed.documents)
     for doc in parsed.documents:
-        existing = _existing_document(doc)
+        existing = _existing_document(doc, known)
         if existing:
             outcome.linked.append(existing)
             outcome.messages.append(f"《{doc.title}》已在知识库中（{existing.issue}），已关联，未重复导入。")
@@ -318,12 +319,29 @@ def _gazette_create(parsed: IssueRecord) -> Gazette:
     return gazette
 
 
-def _existing_document(doc: DocumentRecord) -> Document | None:
-    """The document already in the knowledge base that this parsed document is, if any."""
+def _known_by_number(documents: list[DocumentRecord]) -> dict[tuple[str, int, int], Document]:
+    """The documents already in the knowledge base bearing these parsed documents' 文号, by its parts, in one query.
+
+    Where several bear one 文号, the first in Document's order (as by_doc_number().first() gives).
+    """
+    numbers = [doc.doc_number for doc in documents if doc.doc_number and not doc.fragment]
+    known: dict[tuple[str, int, int], Document] = {}
+    if numbers:
+        for document in Document.objects.with_doc_numbers(numbers).with_issue():
+            known.setdefault((document.doc_code, document.doc_year, document.doc_seq), document)
+    return known
+
+
+def _existing_document(doc: DocumentRecord, known: dict[tuple[str, int, int], Document]) -> Document | None:
+    """The document already in the knowledge base that this parsed document is, if any.
+
+    known: _known_by_number of the import's documents.
+    """
     if doc.fragment:
         return None
     if doc.doc_number:
-        return Document.objects.by_doc_number(doc.doc_number).with_issue().first()
+        parts = split_doc_number(doc.doc_number)
+        return known.get(parts) if parts else None
     if doc.source_url:
         return Document.objects.filter(source_url=doc.source_url, title=doc.title).with_issue().first()
     # A file holding one plan that was published as another document's attachment.
