@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, OrderBy, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.html import escape, format_html
@@ -37,6 +37,11 @@ TITLE = "title"
 # A title citation means the first document bearing the title other than the citing one: only
 # the first two of each title can ever be meant.
 MEANT_PER_TITLE = 2
+# Transaction advisory lock key serialising citation updates (gazette.services uses 0x6762 for
+# records, policies.services 0x67620003 for the registry). Two imports reading the links at once
+# would each miss the other's new documents and both relink the same citations, leaving a
+# citation linked to two documents.
+CITATIONS_LOCK = 0x67620004
 
 
 @dataclass(frozen=True)
@@ -302,15 +307,17 @@ def _stored(kind: str, code: str, year: int | None, seq: int | None, title: str)
     return Citation(0, 0, kind, code=code, year=year, seq=seq, title=title)
 
 
-def _citing_references(documents: list[Document]) -> dict[int, list[Citation]]:
-    """Other documents a citation of which now means one of these: all their stored citations, by document id.
+def _citing_references(documents: list[Document]) -> tuple[dict[int, list[Citation]], dict[str, int]]:
+    """Other documents a citation of which now means one of these: (all stored citations of those
+    read again, by document id; the titles one of these now bears first, with that document's id).
 
     A 文号 cited: candidates come from equality on the references' indexed keys, each checked
     with CitationIndex.resolve (code suffix) as a body read at import would be. A 《title》 cited
     means the first document bearing it other than the citing one, so its citations change
-    meaning only when one of these is now its first bearer (every document citing it) or its
-    second (the first bearer's own citation of it; _first_bearers). Citations of a title these
-    merely share with documents ahead of them still mean what they meant, and are not read.
+    meaning only when one of these is now its first bearer (every document citing it: see
+    _title_meaning_moved) or its second (the first bearer's own citation of it, read again;
+    _first_bearers). Citations of a title these merely share with documents ahead of them still
+    mean what they meant, and are not read.
     """
     pks = {d.pk for d in documents}
     numbers = [
@@ -325,28 +332,93 @@ def _citing_references(documents: list[Document]) -> dict[int, list[Citation]]:
             .values_list(*REFERENCE_FIELDS)
         )
         citing.update(source_id for source_id, *key in rows if index.resolve(_stored(*key)))
-    led, seconded = [], []
+    led: dict[str, int] = {}
     for title, bearers in _first_bearers(set().union(*(title_keys(d.title) for d in documents))).items():
         if bearers[0] in pks:
-            led.append(title)  # every citation of it now means bearers[0]
-        elif len(bearers) > 1 and bearers[1] in pks:
-            seconded.append(Q(title=title, source_id=bearers[0]))  # the first bearer's own citation of it
-    conditions = [Q(title__in=led)] if led else []
-    conditions += seconded
-    if conditions:
-        citing.update(
-            CitationReference.objects.filter(Q(kind=TITLE) & reduce(or_, conditions))
-            .exclude(source_id__in=pks)
-            .values_list("source_id", flat=True)
-        )
-    if not citing:
-        return {}
-    references: dict[int, list[Citation]] = {pk: [] for pk in sorted(citing)}
-    for source_id, *key in CitationReference.objects.filter(source_id__in=sorted(citing)).values_list(
-        *REFERENCE_FIELDS
-    ):
-        references[source_id].append(_stored(*key))
+            led[title] = bearers[0]
+        elif len(bearers) > 1 and bearers[1] in pks and bearers[0] not in citing:
+            if CitationReference.objects.filter(kind=TITLE, title=title, source_id=bearers[0]).exists():
+                citing.add(bearers[0])
+    return _references_of(citing), led
+
+
+def _references_of(sources: Iterable[int]) -> dict[int, list[Citation]]:
+    """All stored citations of these documents, by document id."""
+    references: dict[int, list[Citation]] = {pk: [] for pk in sorted(sources)}
+    if references:
+        for source_id, *key in CitationReference.objects.filter(source_id__in=list(references)).values_list(
+            *REFERENCE_FIELDS
+        ):
+            references[source_id].append(_stored(*key))
     return references
+
+
+def _title_meaning_moved(*, title: str, bearer: int, done: set[int]) -> int:
+    """Every document citing this title (but those in `done`, linked already) now means `bearer` by it.
+
+    Links each to `bearer` and drops its links to the title's other bearers, unless another of
+    its citations still means that document: what reading its citations again would give, with
+    only the rows that could keep such a link read. Returns how many links were created.
+    """
+    sources = set(
+        CitationReference.objects.filter(kind=TITLE, title=title)
+        .exclude(source_id__in=done)
+        .values_list("source_id", flat=True)
+    )
+    if not sources:
+        return 0
+    others = DocumentLink.objects.filter(
+        kind=DocumentLink.Kind.CITES,
+        source_id__in=sorted(sources),
+        target_id__in=CitationKey.objects.filter(title=title).values("document_id"),
+    ).exclude(target_id=bearer)
+    candidates = list(others.values_list("pk", "source_id", "target_id"))
+    kept = _links_still_meant(candidates, title=title)
+    DocumentLink.objects.filter(
+        pk__in=[pk for pk, source, target in candidates if (source, target) not in kept]
+    ).delete()
+    linked = set(
+        DocumentLink.objects.filter(
+            kind=DocumentLink.Kind.CITES, target_id=bearer, source_id__in=sorted(sources)
+        ).values_list("source_id", flat=True)
+    )
+    new = [
+        DocumentLink(source_id=source, target_id=bearer, kind=DocumentLink.Kind.CITES)
+        for source in sorted(sources - linked - {bearer})
+    ]
+    DocumentLink.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return len(new)
+
+
+def _links_still_meant(links: list[tuple[int, int, int]], *, title: str) -> set[tuple[int, int]]:
+    """The (source, target) pairs of these links that a citation of the source other than of `title` means.
+
+    Only the citations that could mean a target are read: of its other title keys, or of its 文号.
+    """
+    targets = {target for _, _, target in links}
+    if not targets:
+        return set()
+    other_titles = set(
+        CitationKey.objects.filter(document_id__in=sorted(targets)).exclude(title=title).values_list("title", flat=True)
+    )
+    conditions = [Q(kind=TITLE, title__in=sorted(other_titles))] if other_titles else []
+    conditions += [
+        Q(kind=NUMBER, year=year, seq=seq)
+        for year, seq in Document.objects.filter(pk__in=sorted(targets), doc_year__isnull=False, doc_seq__isnull=False)
+        .exclude(doc_code="")
+        .values_list("doc_year", "doc_seq")
+    ]
+    if not conditions:
+        return set()
+    citations: dict[int, list[Citation]] = {}
+    for source_id, *key in (
+        CitationReference.objects.filter(source_id__in=sorted({source for _, source, _ in links}))
+        .filter(reduce(or_, conditions))
+        .values_list(*REFERENCE_FIELDS)
+    ):
+        citations.setdefault(source_id, []).append(_stored(*key))
+    cited = _cited_ids(citations)
+    return {(source, target) for _, source, target in links if target in cited.get(source, ())}
 
 
 def _links_replace(cited: dict[int, set[int]]) -> int:
@@ -370,18 +442,33 @@ def _links_replace(cited: dict[int, set[int]]) -> int:
     return len(new)
 
 
+def _citations_lock() -> None:
+    """Take CITATIONS_LOCK until the transaction ends (nothing off PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CITATIONS_LOCK])
+
+
 @transaction.atomic
 def document_citations_update(*, documents: Iterable[Document]) -> int:
     """Store what these documents cite and are cited by; link them and the known documents citing them.
 
-    A few queries per call however large the knowledge base: older documents citing these are
-    found through their stored CitationReference rows, never by reading bodies. Returns the
-    number of 'cites' links created; stale 'cites' links of the documents re-read are removed.
+    Older documents citing these are found through their stored CitationReference rows, never
+    by reading bodies, and only those whose citation now means one of these are touched: read
+    again when they cite its 文号, relinked by title otherwise (_title_meaning_moved). Updates
+    run one at a time (CITATIONS_LOCK, to the commit), so each sees the documents of the one
+    before. Returns the number of 'cites' links created; stale 'cites' links of the documents
+    re-read are removed.
     """
     documents = list(documents)
     if not documents:
         return 0
+    _citations_lock()
     citations = {document.pk: document_citations(document) for document in documents}
     _stored_rows_replace(documents, citations)
-    citations.update(_citing_references(documents))
-    return _links_replace(_cited_ids(citations))
+    reread, led = _citing_references(documents)
+    citations.update(reread)
+    created = _links_replace(_cited_ids(citations))
+    for title, bearer in sorted(led.items()):
+        created += _title_meaning_moved(title=title, bearer=bearer, done=set(citations))
+    return created

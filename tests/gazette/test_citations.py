@@ -245,6 +245,23 @@ def test_a_title_several_documents_bear_means_the_newest_issues_one_and_older_ci
     assert (cites(first), cites(citing), cites(newer), cites(older)) == ({newer.pk}, {newer.pk}, {first.pk}, {newer.pk})
 
 
+def test_a_newer_printing_takes_a_title_citation_and_a_doc_number_citation_keeps_the_earlier_printing():
+    earlier = plan_notice(doc_number="贺政办发〔2019〕7号", doc_code="贺政办发", doc_year=2019, doc_seq=7)
+    by_title = "参照《贺州市共享方案》执行。"
+    only_title = DocumentFactory(blocks=[paragraph(by_title)], body=by_title)
+    both = "参照《贺州市共享方案》（贺政办发〔2019〕7号）执行。"
+    title_and_number = DocumentFactory(blocks=[paragraph(both)], body=both)
+    document_citations_update(documents=[earlier, only_title, title_and_number])
+    assert cites(only_title) == cites(title_and_number) == {earlier.pk}
+
+    newer = plan_notice()
+    document_citations_update(documents=[newer])
+
+    assert cites(only_title) == {newer.pk}
+    assert cites(title_and_number) == {newer.pk, earlier.pk}
+    assert cites(earlier) == {newer.pk}
+
+
 def test_a_document_bearing_a_title_newer_ones_bear_reads_none_of_the_citations_of_it():
     copies = [plan_notice() for _ in range(30)]
     document_citations_update(documents=copies)

@@ -21,7 +21,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 # A worker whose import sleeps inside its transaction after its first document's tasks are saved,
 # so the other worker's import runs meanwhile; NO_REGISTRY_LOCK=1 takes the registry lock away
-# (to see the race it prevents), NO_DOCUMENT_LOCKS=1 the locks on the documents' 文号.
+# (to see the race it prevents), and the citation lock, which an import takes earlier in the same
+# transaction and which would keep the two apart as well; NO_DOCUMENT_LOCKS=1 the locks on the
+# documents' 文号.
 CHILD_WORKER = textwrap.dedent(
     """
     import os, sys, time
@@ -46,7 +48,9 @@ CHILD_WORKER = textwrap.dedent(
 
     policies.services.document_tasks_save = slow_tasks_save
     if os.environ.get("NO_REGISTRY_LOCK"):
+        import gazette.citations
         policies.services._registry_lock = lambda: None
+        gazette.citations._citations_lock = lambda: None
     if os.environ.get("NO_DOCUMENT_LOCKS"):
         import gazette.services
         gazette.services._lock_documents = lambda documents: None
