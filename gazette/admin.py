@@ -6,7 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html_join
 
 from .citations import document_citations_update
-from .hooks import search_index
+from .hooks import search_after_commit, search_index
 from .models import (
     CitationKey,
     CitationReference,
@@ -31,23 +31,68 @@ logger = logging.getLogger(__name__)
 SEARCHABLE_FIELDS = frozenset(
     {"title", "doc_number", "issuer", "section", "region", "signature", "recipients", "attachments", "body"}
 )
+# What else of a document, its issue and its gazette search filters and counts by
+# (search.query.document_values; an engine that counts facets keeps them): an edit of one
+# of these is sent to the index when the edit commits.
+FILTERED_FIELDS = frozenset({"date", "issue_id", "genre", "normative", "validity"})
+ISSUE_FILTERED_FIELDS = ("gazette_id", "year", "published")
+GAZETTE_FILTERED_FIELDS = ("kind",)
+
+
+def _edited(model, obj, fields) -> bool:
+    """Whether the object's fields differ from the database's row (an object not yet saved: yes)."""
+    before = model.objects.filter(pk=obj.pk).values(*fields).first() if obj.pk else None
+    return before != {name: getattr(obj, name) for name in fields}
+
+
+class IndexedDeletesAdmin(admin.ModelAdmin):
+    """Deleting here removes the documents deleted with the object from the search index, once committed."""
+
+    def delete_model(self, request, obj):
+        search_after_commit(deleted=self.documents_of(type(obj).objects.filter(pk=obj.pk)))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        search_after_commit(deleted=self.documents_of(queryset))
+        super().delete_queryset(request, queryset)
+
+    def documents_of(self, queryset) -> list[int]:
+        raise NotImplementedError
 
 
 @admin.register(Gazette)
-class GazetteAdmin(admin.ModelAdmin):
+class GazetteAdmin(IndexedDeletesAdmin):
     list_display = ["name", "kind", "city", "publisher"]
     list_filter = ["kind", "city"]
     search_fields = ["name", "city", "publisher"]
 
+    def save_model(self, request, obj, form, change):
+        edited = change and _edited(Gazette, obj, GAZETTE_FILTERED_FIELDS)
+        super().save_model(request, obj, form, change)
+        if edited:
+            search_after_commit(values=Document.objects.filter(issue__gazette=obj).values_list("pk", flat=True))
+
+    def documents_of(self, queryset) -> list[int]:
+        return list(Document.objects.filter(issue__gazette__in=queryset).values_list("pk", flat=True))
+
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(IndexedDeletesAdmin):
     list_display = ["__str__", "gazette", "year", "number", "total_number", "published", "created_at"]
     list_filter = ["gazette", "year"]
     list_select_related = ["gazette"]
     search_fields = ["gazette__name"]
     raw_id_fields = ["source"]
     date_hierarchy = "published"
+
+    def save_model(self, request, obj, form, change):
+        edited = change and _edited(Issue, obj, ISSUE_FILTERED_FIELDS)
+        super().save_model(request, obj, form, change)
+        if edited:
+            search_after_commit(values=Document.objects.filter(issue=obj).values_list("pk", flat=True))
+
+    def documents_of(self, queryset) -> list[int]:
+        return list(Document.objects.filter(issue__in=queryset).values_list("pk", flat=True))
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -94,7 +139,7 @@ class DocumentChangedByInline(ReadOnlyInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(IndexedDeletesAdmin):
     """Documents as imported; the validity facts (文种 … 效力状态) may be corrected, and a correction sticks.
 
     A field changed here is added to corrected_fields, which the importer's re-reading and the
@@ -159,10 +204,13 @@ class DocumentAdmin(admin.ModelAdmin):
         document_corrections_note(document=obj, fields=form.changed_data)
         # Compared with the database, not form.changed_data: Django reports an empty JSON
         # list (attachments) as changed on every save.
-        before = Document.objects.filter(pk=obj.pk).values(*SEARCHABLE_FIELDS).first() if change else None
+        text_edited = _edited(Document, obj, SEARCHABLE_FIELDS)
+        values_edited = change and _edited(Document, obj, FILTERED_FIELDS)
         super().save_model(request, obj, form, change)
-        if before != {name: getattr(obj, name) for name in SEARCHABLE_FIELDS}:
+        if text_edited:
             transaction.on_commit(lambda: self._reindex(request, obj))
+        elif values_edited:
+            search_after_commit(values=[obj.pk])
 
     def save_related(self, request, form, formsets, change):
         document = form.instance
@@ -189,6 +237,9 @@ class DocumentAdmin(admin.ModelAdmin):
                 "已保存，但检索索引未能更新：检索仍按修改前的文字查找，请稍后运行 manage.py check_index --rebuild。",
                 level=messages.WARNING,
             )
+
+    def documents_of(self, queryset) -> list[int]:
+        return list(queryset.values_list("pk", flat=True))
 
     @admin.action(description="按正文重新识别效力信息（清除人工更正）")
     def reread_validity(self, request, queryset):

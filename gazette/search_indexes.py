@@ -5,7 +5,8 @@ signature, recipients, attachments, body, task texts and the departments assigne
 them, so each piece of text goes through jieba once. Every engine indexes the title and
 the text twice, as jieba words and as CJK bigrams (search.engines.base), the 发文机关 and
 the 文号 as bigrams (a search within them), and the 文号 as one exact token too; filters
-and facets come from the database. search.indexing reads this
+and facets come from the database (search.query.document_values, which an engine that
+counts facets is sent with each document). search.indexing reads this
 index to write the engine's; haystack's rebuild_index and update_index use it too.
 """
 

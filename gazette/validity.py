@@ -8,7 +8,9 @@ stored status (现行有效, 尚未施行, 已失效, 已废止, 已修订) for 
 documents; the nightly job `gazette.tasks.validity_refresh` and `manage.py validity_update`
 run it through `documents_validity_refresh`, which first reads again what an older version
 of the rules read (`documents_validity_reread`). A field an admin corrected (Document.corrected_fields) is never
-written by any of these.
+written by any of these. Every status it changes reaches the search index when the change
+commits (an engine that counts facets counts 效力), but an import's: its indexing job sends
+the documents the import repealed or amended with its own.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from .citations import title_keys
+from .hooks import search_after_commit
 from .importer.records import Block, DocumentRecord, DocumentRef
 from .importer.text import split_doc_number
 from .importer.validity import RULES_VERSION, read_validity
@@ -85,7 +88,7 @@ def document_changes_save(
     rows = [row for document, record in zip(documents, records, strict=True) for row in change_rows(document, record)]
     DocumentChange.objects.bulk_create(rows, batch_size=BATCH)
     touched = {document.pk for document in documents} | document_changes_link(documents=documents)
-    documents_validity_update(documents=Document.objects.filter(pk__in=touched), today=today)
+    _statuses_store(Document.objects.filter(pk__in=touched), today=today)
     return touched
 
 
@@ -184,11 +187,17 @@ def validity_status(today: dt.date) -> Case:
 def documents_validity_update(*, documents: QuerySet[Document] | None = None, today: dt.date | None = None) -> int:
     """Store each document's status for today (or the given day), but where an admin corrected it.
 
-    One query finds the documents whose status changes, one update per status writes them.
-    Returns how many changed.
+    One query finds the documents whose status changes, one update per status writes them;
+    the search index hears of them when this commits. Returns how many changed.
     """
+    changed = _statuses_store(Document.objects.all() if documents is None else documents, today=today)
+    search_after_commit(values=changed)
+    return len(changed)
+
+
+def _statuses_store(documents: QuerySet[Document], *, today: dt.date | None) -> list[int]:
+    """documents_validity_update without telling the search index; returns the ids whose status changed."""
     today = today or timezone.localdate()
-    documents = Document.objects.all() if documents is None else documents
     changed = (
         documents.annotate(status=validity_status(today))
         .exclude(validity=F("status"))
@@ -201,7 +210,7 @@ def documents_validity_update(*, documents: QuerySet[Document] | None = None, to
     for status, pks in by_status.items():
         for chunk in batches(pks):
             Document.objects.filter(pk__in=chunk).update(validity=status)
-    return sum(len(pks) for pks in by_status.values())
+    return [pk for pks in by_status.values() for pk in pks]
 
 
 def documents_validity_reread(*, documents: QuerySet[Document] | None = None) -> int:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from gazette.hooks import search_after_commit
+
 from .models import Department, DepartmentAlias, DocumentIssuer, FeedToken, Task, TaskAssignment, TaskProgress
 from .services import department_accept
 
@@ -68,6 +70,23 @@ class TaskAdmin(admin.ModelAdmin):
     list_filter = ["ongoing", "document__issue__gazette"]
     raw_id_fields = ["document"]
     inlines = [TaskAssignmentInline, TaskProgressInline]
+
+    # A document's tasks and their departments are part of its searchable text, and whether
+    # it has tasks is a filter: the documents a change touches are indexed again when it commits.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        documents = {form.instance.document_id}
+        if form.initial.get("document"):  # moved from another document
+            documents.add(form.initial["document"])
+        search_after_commit(changed=documents)
+
+    def delete_model(self, request, obj):
+        search_after_commit(changed=[obj.document_id])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        search_after_commit(changed=queryset.values_list("document_id", flat=True))
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(TaskProgress)

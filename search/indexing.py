@@ -10,6 +10,14 @@ Writers take a file lock beside the index (fcntl), so a second import on this ma
 waits for the first instead of failing. On an engine that takes several writers at once
 (OpenSearch) the lock covers the dictionary only, and import workers index side by side.
 
+An engine that counts facets (OpenSearch) keeps each document's values too (its 效力, 发文机关,
+dates, …: search.query.document_values), so a document is sent again whenever one of them
+changes, not only its text: the documents an import repeals or amends go with the import's
+(their 效力 changed), and gazette.tasks and gazette.admin index what the nightly 效力 update
+and an admin's edits change (`documents_values_changed`). `index_status` compares the values
+the engine holds with the database's, and `check_index --fix` re-sends the documents that
+differ.
+
 The jieba user dictionary (department names and policy terms) is written beside the index
 as `<index>.dictionary.txt`. The analyzers read it, so the index and the queries use the
 same words. An import that brings new department names only adds them to that file: new
@@ -35,11 +43,12 @@ from pathlib import Path
 from django.conf import settings
 from haystack import connections
 
-from gazette.models import Document
+from gazette.models import Document, DocumentChange
 from policies.models import Department, DepartmentAlias
 
 from .analyzers import dictionary_path, dictionary_text
 from .engines import IndexBusy, IndexDocument, engine, index_dir
+from .query import document_values
 
 __all__ = [
     "IndexBusy",
@@ -48,6 +57,7 @@ __all__ = [
     "dictionary_path",
     "documents_delete",
     "documents_index",
+    "documents_values_changed",
     "index_clear",
     "index_rebuild",
     "index_status",
@@ -81,10 +91,19 @@ class IndexStatus:
     dictionary_extra_words: int = 0
     # Fields the index was written without (an earlier version's index): fixed by a rebuild.
     missing_fields: list[str] = field(default_factory=list)
+    # Documents whose values (效力, 发文机关, dates, …) the engine holds differently from the
+    # database (an engine that counts facets): fixed by sending them again.
+    stale: list[int] = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
-        return self.dictionary_current and not self.missing and not self.extra and not self.missing_fields
+        return (
+            self.dictionary_current
+            and not self.missing
+            and not self.extra
+            and not self.missing_fields
+            and not self.stale
+        )
 
 
 def documents_index(*, document_ids: Iterable[int]) -> IndexReport:
@@ -96,8 +115,12 @@ def documents_index(*, document_ids: Iterable[int]) -> IndexReport:
     Raises IndexBusy if another writer keeps the index locked too long, EngineUnavailable
     if the engine cannot be reached or read.
     """
-    ids = sorted({int(pk) for pk in document_ids})
+    ids = {int(pk) for pk in document_ids}
     search_engine = engine()
+    if search_engine.counts_facets and ids:
+        # What these documents repeal or amend changed its 效力 when they were saved.
+        ids |= set(DocumentChange.objects.filter(source__in=ids, target__isnull=False).values_list("target", flat=True))
+    ids = sorted(ids)
     with index_write_lock():
         registry = registry_dictionary_text()
         if not search_engine.exists():
@@ -143,6 +166,17 @@ def index_rebuild() -> IndexReport:
         return _rebuild(registry_dictionary_text())
 
 
+def documents_values_changed(*, document_ids: Iterable[int]) -> IndexReport:
+    """Send these documents again if the engine keeps their values (效力, 发文机关, dates, …); they changed.
+
+    Text changes go through documents_index on every engine; a change of values alone
+    matters only to an engine that counts facets. Raises as documents_index does.
+    """
+    if not engine().counts_facets:
+        return IndexReport()
+    return documents_index(document_ids=document_ids)
+
+
 def documents_delete(*, document_ids: Iterable[int]) -> int:
     """Remove these documents from the index (whether or not the database still has them)."""
     with index_write_lock():
@@ -157,19 +191,29 @@ def index_clear() -> None:
 
 
 def index_status() -> IndexStatus:
-    """Compare the index with the database: counts, missing and extra documents, dictionary."""
-    database_ids = set(Document.objects.values_list("pk", flat=True))
-    index_ids = indexed_document_ids()
+    """Compare the index with the database: counts, missing and extra documents, dictionary, values."""
+    search_engine = engine()
+    stale: list[int] = []
+    if search_engine.counts_facets and not search_engine.missing_fields():
+        held = search_engine.indexed_values()
+        index_ids = set(held)
+        database_values = document_values(None)
+        database_ids = set(database_values)
+        stale = sorted(pk for pk in database_ids & index_ids if held[pk] != database_values[pk])
+    else:
+        database_ids = set(Document.objects.values_list("pk", flat=True))
+        index_ids = indexed_document_ids()
     registry = set(registry_dictionary_text().split())
     current = set((_current_dictionary() or "").split())
     return IndexStatus(
+        stale=stale,
         database_count=len(database_ids),
         index_count=len(index_ids),
         dictionary_current=registry <= current,
         missing=sorted(database_ids - index_ids),
         extra=sorted(index_ids - database_ids),
         dictionary_extra_words=len(current - registry),
-        missing_fields=sorted(engine().missing_fields()),
+        missing_fields=sorted(search_engine.missing_fields()),
     )
 
 
@@ -221,18 +265,33 @@ def _rebuild(words: str) -> IndexReport:
 
 
 def _documents(ids: list[int] | None, found: set[int]) -> Iterator[IndexDocument]:
-    """The documents with these ids (all for None) as the engines index them; adds each pk to found."""
+    """The documents with these ids (all for None) as the engines index them; adds each pk to found.
+
+    With their values (one query per chunk) when the engine counts facets.
+    """
     search_index = document_search_index()
     documents = search_index.index_queryset()
     if ids is not None:
         documents = documents.filter(pk__in=ids)
+    with_values = engine().counts_facets
+    chunk: list = []
     for document in documents.iterator(chunk_size=CHUNK_SIZE):
+        chunk.append(document)
+        if len(chunk) == CHUNK_SIZE:
+            yield from _prepared(search_index, chunk, found, with_values)
+            chunk = []
+    yield from _prepared(search_index, chunk, found, with_values)
+
+
+def _prepared(search_index, documents: list, found: set[int], with_values: bool) -> Iterator[IndexDocument]:
+    values = document_values([document.pk for document in documents]) if with_values and documents else {}
+    for document in documents:
         found.add(document.pk)
-        yield index_document(search_index, document)
+        yield index_document(search_index, document, values.get(document.pk, {}))
 
 
-def index_document(search_index, document) -> IndexDocument:
-    """One document's searchable text, as gazette.search_indexes.DocumentIndex prepares it."""
+def index_document(search_index, document, values: dict | None = None) -> IndexDocument:
+    """One document's searchable text, as gazette.search_indexes.DocumentIndex prepares it, and its values."""
     prepared = search_index.full_prepare(document)
     return IndexDocument(
         pk=document.pk,
@@ -240,6 +299,7 @@ def index_document(search_index, document) -> IndexDocument:
         text=prepared.get("text") or "",
         doc_number=prepared.get("doc_number") or "",
         issuer=prepared.get("issuer") or "",
+        values=values or {},
     )
 
 

@@ -16,12 +16,20 @@ document ids with their scores. One database query then reads the facet values
 (gazette, year, issuer, …, 文种, 规范性文件, 效力, 成文日期, 发布日期) of the matched
 documents; filters, facet counts and date order are worked out from those rows, so they
 always agree with what the pages show.
+
+An engine that counts facets (OpenSearch, for a province) is handed the filters as
+conditions instead and answers the page, the exact total and the facet counts itself, from
+the same values (`document_values`, sent with each document when it is indexed): a broad
+query at 100,000 documents matches tens of thousands, too many to send to the database.
+The ids are then a RankedIds list, read from the engine a slice at a time.
 """
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -37,13 +45,26 @@ from gazette.models import Document, Gazette
 from policies.models import Task
 
 from .analyzers import bigram_query_tokens, fold, jieba_words
-from .engines import AllOf, AnyOf, Clause, Excluding, Sequence, engine
+from .engines import (
+    VALUE_FIELDS,
+    AllOf,
+    AnyOf,
+    Clause,
+    Condition,
+    Excluding,
+    Order,
+    SearchEngine,
+    Sequence,
+    engine,
+)
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 # More hits than this and the page suggests narrowing the search.
 TOO_MANY_HITS = 500
 FACET_SIZE = 30
+# Ids an engine that counts facets returns with them: the first pages need no other request.
+FIRST_IDS = 100
 
 # Relative weights: a jieba word in the title counts most, a bigram-only match least.
 BOOST_DOC_NUMBER = 1000.0
@@ -130,10 +151,49 @@ class Filters:
         return any(value not in (None, "") for value in self.__dict__.values())
 
 
+class RankedIds(collections.abc.Sequence):
+    """A search's matching ids in order, read from the engine a slice at a time (the first ones are given).
+
+    A Paginator asks its length, then the page's slice: one request per page after the first.
+    """
+
+    def __init__(self, total: int, first: list[int], fetch: Callable[[int, int], list[int]]):
+        self._total = total
+        self._first = first
+        self._fetch = fetch
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._total)
+            if start >= stop:
+                return []
+            if stop <= len(self._first):
+                return self._first[start:stop:step]
+            return self._fetch(start, stop - start)[::step]
+        position = index + self._total if index < 0 else index
+        if not 0 <= position < self._total:
+            raise IndexError("search result index out of range")
+        return self[position : position + 1][0]
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to a list of the same ids in the same order, as the database path's ids are.
+        if isinstance(other, list | tuple | RankedIds):
+            return list(self[:]) == list(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"RankedIds({self[:]!r})" if self._total <= 20 else f"RankedIds(total={self._total})"
+
+
 @dataclass
 class SearchOutcome:
     parsed: ParsedQuery
-    ids: list[int]
+    ids: collections.abc.Sequence[int]
     facets: dict[str, list[dict]]
     notices: list[str]
     searched: bool
@@ -305,11 +365,18 @@ def documents_search(
             notices.append("只有排除词无法检索，请至少输入一个要查找的词。")
         return SearchOutcome(parsed=parsed, ids=[], facets={}, notices=notices, searched=False)
 
+    search_engine = engine()
+    if search_engine.counts_facets:
+        ids, facets = _engine_answer(search_engine, query, filters, sort)
+        if len(ids) > TOO_MANY_HITS and query is not None:
+            notices.append(f"找到 {len(ids)} 篇，结果较多：可以再加一个词（用空格隔开），或用左侧的筛选缩小范围。")
+        return SearchOutcome(parsed=parsed, ids=ids, facets=facets, notices=notices, searched=True)
+
     scores: dict[int, float] = {}
     if query is None:
         dated, counts = _filtered_and_counted(None, filters)
     else:
-        ranking = engine().ranked_ids(query)
+        ranking = search_engine.ranked_ids(query)
         scores = dict(ranking.hits)
         dated, counts = _filtered_and_counted(list(scores), filters) if scores else ([], {})
         if ranking.total > len(ranking.hits):
@@ -325,6 +392,70 @@ def documents_search(
     if len(ids) > TOO_MANY_HITS and query is not None:
         notices.append(f"找到 {len(ids)} 篇，结果较多：可以再加一个词（用空格隔开），或用左侧的筛选缩小范围。")
     return SearchOutcome(parsed=parsed, ids=ids, facets=facets, notices=notices, searched=True)
+
+
+def _engine_answer(
+    search_engine: SearchEngine, query: Clause | None, filters: Filters, sort: str
+) -> tuple[RankedIds, dict[str, list[dict]]]:
+    """The ids in order and the facets, from an engine that counts facets (one request for the first pages)."""
+    conditions = _conditions(filters)
+    order = Order.DATE if query is None or sort == "date" else Order.RELEVANCE
+
+    def fetch(offset: int, limit: int) -> list[int]:
+        return search_engine.page(query, conditions, order=order, offset=offset, limit=limit).ids
+
+    page = search_engine.page(
+        query, conditions, order=order, offset=0, limit=FIRST_IDS, facets=FACETS, facet_size=FACET_SIZE
+    )
+    gazettes = [value for value, _ in page.counts.get("gazette", [])]
+    names = dict(Gazette.objects.filter(pk__in=gazettes).values_list("pk", "name")) if gazettes else {}
+    counts = {
+        name: [(value, names.get(value, str(value)) if name == "gazette" else None, count) for value, count in found]
+        for name, found in page.counts.items()
+    }
+    return RankedIds(page.total, page.ids, fetch), _facets(counts, filters)
+
+
+def _conditions(filters: Filters) -> tuple[Condition, ...]:
+    """The filters as an engine's conditions: as _filter_conditions puts them to the database."""
+    conditions = [
+        Condition(name, name, value=getattr(filters, name))
+        for name in (*FACETS, "issue")
+        if getattr(filters, name) not in (None, "")
+    ]
+    for name, value_field, bound in (
+        ("date_from", "date", "low"),
+        ("date_to", "date", "high"),
+        ("published_from", "published", "low"),
+        ("published_to", "published", "high"),
+    ):
+        if getattr(filters, name):
+            conditions.append(Condition(name, value_field, **{bound: getattr(filters, name)}))
+    return tuple(conditions)
+
+
+def document_values(ids: list[int] | None) -> dict[int, dict[str, object]]:
+    """Each of these documents' (all for None) VALUE_FIELDS, read as the facets read them (an engine that counts facets keeps them)."""
+    sql, params = _matched(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return {row[COLUMN["pk"]]: {name: _stored(name, row[COLUMN[name]]) for name in VALUE_FIELDS} for row in rows}
+
+
+def _stored(name: str, value: object) -> object:
+    """A value as the database gave it, typed as VALUE_FIELDS says (SQLite gives dates as text, yes/no as 0/1)."""
+    if value is None or value == "":
+        return None
+    kind = VALUE_FIELDS[name]
+    if kind == "date":
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    if kind == "integer":
+        return int(value)
+    if kind == "boolean":
+        return bool(value)
+    return value
 
 
 class InArray(Lookup):

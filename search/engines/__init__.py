@@ -14,26 +14,34 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import (
+    VALUE_FIELDS,
     AllOf,
     AnyOf,
     Clause,
+    Condition,
     EngineUnavailable,
     Excluding,
     IndexBusy,
     IndexDocument,
+    Order,
+    Page,
     Ranking,
     SearchEngine,
     Sequence,
 )
 
 __all__ = [
+    "VALUE_FIELDS",
     "AllOf",
     "AnyOf",
     "Clause",
+    "Condition",
     "EngineUnavailable",
     "Excluding",
     "IndexBusy",
     "IndexDocument",
+    "Order",
+    "Page",
     "Ranking",
     "SearchEngine",
     "Sequence",

@@ -12,19 +12,44 @@ and as CJK bigrams with unigrams (`title_bigram`, `text_bigram`), its 发文机�
 bigrams too (`issuer_bigram`, `doc_number_bigram`: a search within one of them), and its
 文号 as one exact token (`doc_number`): the field names a clause may use. An index written
 before a field existed lacks it (`missing_fields`); search.indexing rebuilds such an index.
+
+An engine that `counts_facets` (OpenSearch) also keeps each document's values (VALUE_FIELDS:
+its gazette, year, 发文机关, 效力, dates, …, as search.query reads them from the database) and
+answers a whole search itself: one page of ids in order, the exact total, and each facet's
+counts over the other filters (`page`). search.indexing re-sends a document whenever one of
+its values changes, and `check_index` compares the values with the database. The other
+engines only rank (`ranked_ids`), and search.query filters and counts in the database.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 WORD_FIELDS = ("title", "text")
 BIGRAM_FIELDS = ("title_bigram", "text_bigram", "issuer_bigram", "doc_number_bigram")
 EXACT_FIELDS = ("doc_number",)
 FIELDS = WORD_FIELDS + BIGRAM_FIELDS + EXACT_FIELDS
+# A document's values an engine that counts facets filters, counts and orders by, and their
+# kinds: the facets of search.query.FACETS, the issue, and the two dates.
+VALUE_FIELDS = {
+    "gazette": "integer",
+    "year": "integer",
+    "issuer": "keyword",
+    "section": "keyword",
+    "kind": "keyword",
+    "region": "keyword",
+    "has_tasks": "boolean",
+    "genre": "keyword",
+    "normative": "boolean",
+    "validity": "keyword",
+    "issue": "integer",
+    "date": "date",
+    "published": "date",
+}
 
 
 class EngineUnavailable(Exception):
@@ -44,6 +69,8 @@ class IndexDocument:
     text: str
     doc_number: str = ""
     issuer: str = ""
+    values: dict[str, object] = field(default_factory=dict, hash=False)
+    """VALUE_FIELDS' values (None or absent: the document has none), for an engine that counts facets."""
 
 
 # --- clauses ------------------------------------------------------------------------------
@@ -93,6 +120,37 @@ class Ranking(NamedTuple):
     """How many documents match: more than len(hits) when the engine caps its answer."""
 
 
+@dataclass(frozen=True)
+class Condition:
+    """A filter on one of VALUE_FIELDS: equal to `value`, or (dates) within `low`..`high`, ends included.
+
+    `name` is the filter's name: a facet's counts leave out the conditions of its own name.
+    """
+
+    name: str
+    field: str
+    value: object = None
+    low: dt.date | None = None
+    high: dt.date | None = None
+
+
+class Order:
+    RELEVANCE = "relevance"
+    """Best score first; then the newer 成文日期, then the smaller pk."""
+    DATE = "date"
+    """Newer 成文日期 first (undated last); then the better score, then the smaller pk."""
+
+
+class Page(NamedTuple):
+    ids: list[int]
+    """The ids from `offset`, at most `limit`, in order."""
+    total: int
+    """How many documents match the query and pass every condition."""
+    counts: dict[str, list[tuple[object, int]]]
+    """For each facet asked: its most frequent values (up to `facet_size`), most frequent first,
+    counted over the documents passing every condition but those of the facet's name."""
+
+
 class SearchEngine(ABC):
     """One index of documents. Implementations: search.engines.whoosh, search.engines.opensearch."""
 
@@ -100,6 +158,8 @@ class SearchEngine(ABC):
     concurrent_writers: bool = False
     """Whether several processes may index at once (a cluster); otherwise search.indexing
     holds its write lock around every write."""
+    counts_facets: bool = False
+    """Whether the engine keeps documents' VALUE_FIELDS and answers `page` and `indexed_values`."""
 
     @abstractmethod
     def exists(self) -> bool:
@@ -132,3 +192,26 @@ class SearchEngine(ABC):
     @abstractmethod
     def healthy(self) -> bool:
         """Whether the engine answers and its index can be read (False rather than raising)."""
+
+    # --- engines that count facets ------------------------------------------------------------
+
+    def page(
+        self,
+        query: Clause | None,
+        conditions: tuple[Condition, ...] = (),
+        *,
+        order: str = Order.RELEVANCE,
+        offset: int = 0,
+        limit: int = 20,
+        facets: tuple[str, ...] = (),
+        facet_size: int = 30,
+    ) -> Page:
+        """One page of the documents matching the query (every document for None) and the conditions.
+
+        Only engines that count facets answer. Raises EngineUnavailable.
+        """
+        raise NotImplementedError(f"the {self.name} engine does not count facets")
+
+    def indexed_values(self) -> dict[int, dict[str, object]]:
+        """Each indexed document's VALUE_FIELDS as the engine holds them (engines that count facets)."""
+        raise NotImplementedError(f"the {self.name} engine does not keep values")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from search.engines import EngineUnavailable
-from search.query import documents_search
+from search.query import Filters, documents_search
 from tests.factories import DocumentFactory, StaffFactory
 from tests.gazette.test_validity import admin_form_data
 
@@ -29,22 +29,31 @@ def test_a_title_corrected_in_the_admin_is_found_by_search_at_once(
     assert documents_search(q="冷链物流").ids == []
 
 
-def test_a_validity_correction_alone_does_not_rewrite_the_index(
-    client, index_documents, monkeypatch, django_capture_on_commit_callbacks
+def test_a_validity_correction_alone_is_filtered_and_counted_at_once_and_rewrites_text_nowhere(
+    client, index_documents, monkeypatch, django_capture_on_commit_callbacks, search_engine_name
 ):
     document = DocumentFactory(title="关于加快发展冷链物流的通知")
     index_documents()
-    written = []
-    monkeypatch.setattr("search.indexing.documents_index", lambda **kwargs: written.append(kwargs))
     client.force_login(StaffFactory(username="admin"))
     url = reverse("admin:gazette_document_change", args=[document.pk])
     data = admin_form_data(client.get(url))
     data["validity"] = "repealed"
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, data).status_code == 302
-    assert written == []
-    assert callbacks == []
+
+    outcome = documents_search(q="冷链物流", filters=Filters(validity="repealed"))
+    assert outcome.ids == [document.pk]
+    assert [(e["label"], e["count"]) for e in outcome.facets["validity"]] == [("已废止", 1)]
+    assert documents_search(q="冷链物流", filters=Filters(validity="in_force")).ids == []
+
+    # Whoosh ranks only (the database filters): nothing is written to it for a correction.
+    written = []
+    monkeypatch.setattr("search.indexing.documents_index", lambda **kwargs: written.append(kwargs))
+    data["validity"] = "expired"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    assert written == ([] if search_engine_name == "whoosh" else [{"document_ids": [document.pk]}])
 
 
 def test_the_admin_is_told_when_the_index_cannot_take_the_correction(

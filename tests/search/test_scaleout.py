@@ -147,6 +147,8 @@ def test_search_runs_through_the_chosen_engine_without_a_change_in_views(monkeyp
     asked = []
 
     class Recording:
+        counts_facets = False
+
         def ranked_ids(self, query):
             asked.append(query)
             return Ranking([(document.pk, 2.5)], 1)
@@ -166,6 +168,8 @@ def test_a_capped_ranking_says_how_many_matched(monkeypatch):
     documents = [DocumentFactory(body="冷链物流。") for _ in range(3)]
 
     class Capped:
+        counts_facets = False
+
         def ranked_ids(self, query):
             return Ranking([(d.pk, 1.0) for d in documents], 12000)
 

@@ -23,7 +23,9 @@ class Command(BaseCommand):
     help = "导入政府公报文件（PDF、Word .docx、网页、文本或 Markdown）；--dry-run 只解析不写入。"
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help="gazette files to import: .pdf, .docx, .html, .txt or .md")
+        parser.add_argument(
+            "files", nargs="+", metavar="FILE", help="gazette files to import: .pdf, .docx, .html, .txt or .md"
+        )
         parser.add_argument("--dry-run", action="store_true", help="parse only; write nothing to the database or index")
         parser.add_argument(
             "--json", action="store_true", help="with --dry-run and one FILE, print only the parse result as JSON"

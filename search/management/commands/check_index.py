@@ -1,8 +1,9 @@
 """Compare the search index with the database and, with --fix, bring it up to date.
 
 Reports the document counts, documents missing from the index or left over in it, and
-whether the index was built with the current department dictionary and has every field.
---fix indexes the missing documents and removes the extra ones, adds new department names
+whether the index was built with the current department dictionary and has every field,
+and (OpenSearch) documents whose values (效力, 发文机关, dates) the index holds differently.
+--fix indexes the missing and differing documents and removes the extra ones, adds new department names
 to the dictionary (for text indexed from then on), and rebuilds an index written by an
 earlier version without some field; --rebuild rebuilds everything, re-segmenting old
 documents and dropping words the registry no longer has.
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fix",
             action="store_true",
-            help="Index missing documents, drop extra ones, add new department names to the dictionary.",
+            help="Index missing and differing documents, drop extra ones, add new department names to the dictionary.",
         )
         parser.add_argument("--rebuild", action="store_true", help="Rebuild the whole index from the database.")
 
@@ -42,12 +43,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"索引缺少字段 {'、'.join(status.missing_fields)}（由旧版本建立），--fix 将重建索引")
             if status.extra:
                 self.stdout.write(f"索引多出 {len(status.extra)} 篇：{status.extra[:20]}")
+            if status.stale:
+                self.stdout.write(
+                    f"索引中效力、发文机关等信息与数据库不一致 {len(status.stale)} 篇：{status.stale[:20]}"
+                )
             if status.healthy:
                 self.stdout.write(self.style.SUCCESS("索引正常。"))
                 return
             if not fix:
                 raise CommandError("索引与数据库不一致；用 --fix 修复。")
-            report = documents_index(document_ids=status.missing + status.extra)
+            report = documents_index(document_ids=status.missing + status.extra + status.stale)
             what = "已重建索引" if report.rebuilt else "已更新索引"
             self.stdout.write(self.style.SUCCESS(f"{what}：索引 {report.indexed} 篇，移除 {report.removed} 篇。"))
         except (IndexBusy, EngineUnavailable) as exc:
