@@ -218,13 +218,14 @@ def documents_validity_reread(*, documents: QuerySet[Document] | None = None) ->
 
     Fields an admin corrected stay as they are; so do the DocumentChange rows of a document whose
     "changes" were corrected. Links are then made both ways; statuses are left to
-    documents_validity_update. Returns how many documents were read.
+    documents_validity_update. Documents whose 文种 or 规范性文件 changed (search filters by
+    them) reach the search index when this commits. Returns how many documents were read.
     """
     if documents is None:
         documents = Document.objects.exclude(validity_version=RULES_VERSION)
     pks = list(documents.order_by("pk").values_list("pk", flat=True))
     for chunk in batches(pks):
-        _reread(chunk)
+        search_after_commit(values=_reread(chunk))
     for chunk in batches(pks):
         document_changes_link(documents=Document.objects.filter(pk__in=chunk).only("id", "title", *_NUMBER))
     return len(pks)
@@ -233,17 +234,32 @@ def documents_validity_reread(*, documents: QuerySet[Document] | None = None) ->
 _NUMBER = ("doc_number", "doc_code", "doc_year", "doc_seq")
 
 
+# What of the facts read search filters by.
+_FILTERED = ("genre", "normative")
+
+
 @transaction.atomic
-def _reread(pks: list[int]) -> None:
+def _reread(pks: list[int]) -> list[int]:
+    """Read these documents' validity facts again; returns the ids whose 文种 or 规范性文件 changed."""
     documents = (
         Document.objects.filter(pk__in=pks)
         .select_related("issue")
         .only(
-            "id", "title", "section", "date", "is_fragment", "blocks", "corrected_fields", "issue__published", *_NUMBER
+            "id",
+            "title",
+            "section",
+            "date",
+            "is_fragment",
+            "blocks",
+            "corrected_fields",
+            "issue__published",
+            *_NUMBER,
+            *_FILTERED,
         )
     )
-    updated, rows, replaced = [], [], []
+    updated, rows, replaced, refiled = [], [], [], []
     for document in documents:
+        before = [getattr(document, name) for name in _FILTERED]
         record = document_record(document)
         read_validity(record, published=document.issue.published)
         corrected = set(document.corrected_fields or [])
@@ -251,12 +267,15 @@ def _reread(pks: list[int]) -> None:
             if name not in corrected:
                 setattr(document, name, value)
         updated.append(document)
+        if [getattr(document, name) for name in _FILTERED] != before:
+            refiled.append(document.pk)
         if "changes" not in corrected:
             replaced.append(document.pk)
             rows += change_rows(document, record)
     Document.objects.bulk_update(updated, [*READ_FIELDS, "validity_version"], batch_size=BATCH)
     DocumentChange.objects.filter(source__in=replaced).delete()
     DocumentChange.objects.bulk_create(rows, batch_size=BATCH)
+    return refiled
 
 
 def document_record(document: Document) -> DocumentRecord:

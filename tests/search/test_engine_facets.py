@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from gazette.models import Document, DocumentChange
-from gazette.validity import documents_validity_update
+from gazette.validity import documents_validity_reread, documents_validity_update
 from search import query
 from search.engines import engine
 from search.indexing import documents_index, index_status
@@ -213,3 +213,18 @@ def test_check_index_finds_values_changed_behind_its_back_and_fix_sends_them(ind
     call_command("check_index", fix=True)
     assert index_status().healthy
     assert documents_search(q="冷链物流", filters=Filters(issuer="市商务局", validity="repealed")).ids == [document.pk]
+
+
+def test_reading_the_validity_facts_again_refiles_a_document_under_its_new_genre_at_once(
+    index_documents, django_capture_on_commit_callbacks
+):
+    document = DocumentFactory(title="贺州市冷链物流管理办法", genre="通知")
+    index_documents()
+    assert _counts(documents_search(q="冷链物流"), "genre") == {"通知": 1}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        documents_validity_reread(documents=Document.objects.filter(pk=document.pk))
+
+    document.refresh_from_db()
+    assert document.genre != "通知"
+    assert _counts(documents_search(q="冷链物流"), "genre") == {document.genre: 1}
