@@ -189,7 +189,7 @@ GONGBAO_OPENSEARCH_INDEX = ENV.get("GONGBAO_OPENSEARCH_INDEX", "gongbao")
 GONGBAO_OPENSEARCH_SHARDS = int(ENV.get("GONGBAO_OPENSEARCH_SHARDS", "1"))
 GONGBAO_OPENSEARCH_REPLICAS = int(ENV.get("GONGBAO_OPENSEARCH_REPLICAS", "0"))
 GONGBAO_OPENSEARCH_TIMEOUT = int(ENV.get("GONGBAO_OPENSEARCH_TIMEOUT", "10"))
-# At most this many ranked hits per search (facets count these); the page says when there are more.
+# At most this many hits from ranked_ids(); searches page through the engine and count every match.
 GONGBAO_OPENSEARCH_MAX_HITS = int(ENV.get("GONGBAO_OPENSEARCH_MAX_HITS", "10000"))
 # PATH: the Whoosh index folder; the jieba dictionary sits beside it on either engine.
 HAYSTACK_CONNECTIONS = {

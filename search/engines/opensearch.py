@@ -89,6 +89,8 @@ FILTER_PATH = "hits.total.value,hits.hits.fields.pk,hits.hits._score"
 PAGE_FILTER_PATH = (
     "hits.total.value,hits.hits.fields.pk,aggregations.*.values.buckets.key,aggregations.*.values.buckets.doc_count"
 )
+# Facet values each shard proposes (FACET_SIZE are shown): exact on one shard whatever it is.
+FACET_SHARD_SIZE = 1000
 # How deep a reader may page (or an export read) into one search's matches.
 MAX_RESULT_WINDOW = 1_000_000
 SORT = {
@@ -415,7 +417,14 @@ class OpenSearchEngine(SearchEngine):
                     "filter": {"bool": {"filter": conditions_filter(c for c in conditions if c.name != name)}},
                     "aggs": {
                         "values": {
-                            "terms": {"field": name, "size": facet_size, "order": [{"_count": "desc"}, {"_key": "asc"}]}
+                            "terms": {
+                                "field": name,
+                                "size": facet_size,
+                                # Each shard sends this many candidates: with several primary
+                                # shards the counts stay exact for all but rare long tails.
+                                "shard_size": max(FACET_SHARD_SIZE, facet_size),
+                                "order": [{"_count": "desc"}, {"_key": "asc"}],
+                            }
                         }
                     },
                 }
