@@ -35,8 +35,8 @@ SEARCHABLE_FIELDS = frozenset(
 # (search.query.document_values; an engine that counts facets keeps them): an edit of one
 # of these is sent to the index when the edit commits.
 FILTERED_FIELDS = frozenset({"date", "issue_id", "genre", "normative", "validity"})
-ISSUE_FILTERED_FIELDS = ("gazette_id", "year", "published")
-GAZETTE_FILTERED_FIELDS = ("kind",)
+ISSUE_FILTERED_FIELDS = frozenset({"gazette_id", "year", "published"})
+GAZETTE_FILTERED_FIELDS = frozenset({"kind"})
 
 
 def _edited(model, obj, fields) -> bool:
@@ -45,8 +45,42 @@ def _edited(model, obj, fields) -> bool:
     return before != {name: getattr(obj, name) for name in fields}
 
 
-class IndexedDeletesAdmin(admin.ModelAdmin):
-    """Deleting here removes the documents deleted with the object from the search index, once committed."""
+class IndexedAdmin(admin.ModelAdmin):
+    """An admin whose edits and deletions change what the search index holds: the index hears of them on commit.
+
+    `searchable_fields`: the object's fields the index holds as text (its documents are indexed
+    again, and the admin told if that fails); `filtered_fields`: those search filters and counts
+    by (sent again to an engine that keeps them); `documents_of`: the documents they belong to.
+    Fields are compared with the database's row, not form.changed_data: Django reports an empty
+    JSON list (attachments) as changed on every save.
+    """
+
+    searchable_fields: frozenset[str] = frozenset()
+    filtered_fields: frozenset[str] = frozenset()
+
+    def documents_of(self, queryset) -> list[int]:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        text_edited = bool(self.searchable_fields) and _edited(type(obj), obj, self.searchable_fields)
+        values_edited = change and _edited(type(obj), obj, self.filtered_fields)
+        super().save_model(request, obj, form, change)
+        if text_edited:
+            transaction.on_commit(lambda: self._reindex(request, obj))
+        elif values_edited:
+            search_after_commit(values=self.documents_of(type(obj).objects.filter(pk=obj.pk)))
+
+    def _reindex(self, request, obj) -> None:
+        """Search finds the corrected text at once; if the index cannot be written, the admin is told."""
+        try:
+            search_index().documents_index(document_ids=self.documents_of(type(obj).objects.filter(pk=obj.pk)))
+        except Exception:
+            logger.exception("search index not updated after the admin edit of %s %s", obj._meta.model_name, obj.pk)
+            self.message_user(
+                request,
+                "已保存，但检索索引未能更新：检索仍按修改前的文字查找，请稍后运行 manage.py check_index --rebuild。",
+                level=messages.WARNING,
+            )
 
     def delete_model(self, request, obj):
         search_after_commit(deleted=self.documents_of(type(obj).objects.filter(pk=obj.pk)))
@@ -56,40 +90,27 @@ class IndexedDeletesAdmin(admin.ModelAdmin):
         search_after_commit(deleted=self.documents_of(queryset))
         super().delete_queryset(request, queryset)
 
-    def documents_of(self, queryset) -> list[int]:
-        raise NotImplementedError
-
 
 @admin.register(Gazette)
-class GazetteAdmin(IndexedDeletesAdmin):
+class GazetteAdmin(IndexedAdmin):
     list_display = ["name", "kind", "city", "publisher"]
     list_filter = ["kind", "city"]
     search_fields = ["name", "city", "publisher"]
-
-    def save_model(self, request, obj, form, change):
-        edited = change and _edited(Gazette, obj, GAZETTE_FILTERED_FIELDS)
-        super().save_model(request, obj, form, change)
-        if edited:
-            search_after_commit(values=Document.objects.filter(issue__gazette=obj).values_list("pk", flat=True))
+    filtered_fields = GAZETTE_FILTERED_FIELDS
 
     def documents_of(self, queryset) -> list[int]:
         return list(Document.objects.filter(issue__gazette__in=queryset).values_list("pk", flat=True))
 
 
 @admin.register(Issue)
-class IssueAdmin(IndexedDeletesAdmin):
+class IssueAdmin(IndexedAdmin):
     list_display = ["__str__", "gazette", "year", "number", "total_number", "published", "created_at"]
     list_filter = ["gazette", "year"]
     list_select_related = ["gazette"]
     search_fields = ["gazette__name"]
     raw_id_fields = ["source"]
     date_hierarchy = "published"
-
-    def save_model(self, request, obj, form, change):
-        edited = change and _edited(Issue, obj, ISSUE_FILTERED_FIELDS)
-        super().save_model(request, obj, form, change)
-        if edited:
-            search_after_commit(values=Document.objects.filter(issue=obj).values_list("pk", flat=True))
+    filtered_fields = ISSUE_FILTERED_FIELDS
 
     def documents_of(self, queryset) -> list[int]:
         return list(Document.objects.filter(issue__in=queryset).values_list("pk", flat=True))
@@ -139,7 +160,7 @@ class DocumentChangedByInline(ReadOnlyInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(IndexedDeletesAdmin):
+class DocumentAdmin(IndexedAdmin):
     """Documents as imported; the validity facts (文种 … 效力状态) may be corrected, and a correction sticks.
 
     A field changed here is added to corrected_fields, which the importer's re-reading and the
@@ -193,6 +214,8 @@ class DocumentAdmin(IndexedDeletesAdmin):
     ]
     inlines = [DocumentChangeInline, DocumentChangedByInline, CitationReferenceInline, CitationKeyInline]
     actions = ["reread_validity"]
+    searchable_fields = SEARCHABLE_FIELDS
+    filtered_fields = FILTERED_FIELDS
 
     @admin.display(description="人工更正的字段")
     def corrected_list(self, document):
@@ -202,15 +225,7 @@ class DocumentAdmin(IndexedDeletesAdmin):
 
     def save_model(self, request, obj, form, change):
         document_corrections_note(document=obj, fields=form.changed_data)
-        # Compared with the database, not form.changed_data: Django reports an empty JSON
-        # list (attachments) as changed on every save.
-        text_edited = _edited(Document, obj, SEARCHABLE_FIELDS)
-        values_edited = change and _edited(Document, obj, FILTERED_FIELDS)
         super().save_model(request, obj, form, change)
-        if text_edited:
-            transaction.on_commit(lambda: self._reindex(request, obj))
-        elif values_edited:
-            search_after_commit(values=[obj.pk])
 
     def save_related(self, request, form, formsets, change):
         document = form.instance
@@ -225,18 +240,6 @@ class DocumentAdmin(IndexedDeletesAdmin):
         after = set(DocumentChange.objects.filter(source=document).values_list("target_id", flat=True))
         touched = ({document.pk} | before | after) - {None}
         documents_validity_update(documents=Document.objects.filter(pk__in=touched))
-
-    def _reindex(self, request, document) -> None:
-        """Search finds the corrected text at once; if the index cannot be written, the admin is told."""
-        try:
-            search_index().documents_index(document_ids=[document.pk])
-        except Exception:
-            logger.exception("search index not updated after the admin edit of document %s", document.pk)
-            self.message_user(
-                request,
-                "已保存，但检索索引未能更新：检索仍按修改前的文字查找，请稍后运行 manage.py check_index --rebuild。",
-                level=messages.WARNING,
-            )
 
     def documents_of(self, queryset) -> list[int]:
         return list(queryset.values_list("pk", flat=True))
