@@ -32,8 +32,9 @@ tens of thousands).
 A clause tree (search.engines.base) becomes a bool query: a sequence of tokens is a `term`
 (one token) or a `match_phrase`, all-of is `must`, any-of is `should` with
 `minimum_should_match: 1`, exclusion is `must_not`, each with the clause's boost. Scores
-are the cluster's BM25, not Whoosh's BM25F: rankings agree closely, not exactly
-(scripts/search_eval --engine opensearch).
+are the cluster's BM25, not Whoosh's BM25F, and a phrase over the body's bigrams scores its
+boost alone (MATCHED_ONLY): rankings agree closely, not exactly (scripts/search_eval
+--engine opensearch).
 
 GONGBAO_OPENSEARCH_INDEX names an alias. A rebuild fills a new index behind it
 (`<alias>-<time>`), then switches the alias in one request and deletes the old index: searches
@@ -93,6 +94,12 @@ PAGE_FILTER_PATH = (
 FACET_SHARD_SIZE = 1000
 # How deep a reader may page (or an export read) into one search's matches.
 MAX_RESULT_WINDOW = 1_000_000
+# Fields whose phrases score their boost alone, not how often they occur. Lucene scores a
+# phrase by its frequency, reading every position of each word in every matching document:
+# the body's bigram phrase of a long term was most of a broad search's time at 100,000
+# documents. That clause is the net for words jieba splits otherwise; how often the term
+# occurs is scored by the word fields beside it (search.query.term_clause).
+MATCHED_ONLY = frozenset({"text_bigram"})
 SORT = {
     Order.RELEVANCE: [{"_score": "desc"}, {"date": {"order": "desc", "missing": "_last"}}, {"pk": "asc"}],
     Order.DATE: [{"date": {"order": "desc", "missing": "_last"}}, {"_score": "desc"}, {"pk": "asc"}],
@@ -187,6 +194,9 @@ def query_body(clause: Clause) -> dict:
             return _boosted("term", clause.field, {"value": exact(clause.tokens[0])}, clause.boost)
         if len(clause.tokens) == 1:
             return _boosted("term", clause.field, {"value": clause.tokens[0]}, clause.boost)
+        if clause.field in MATCHED_ONLY:
+            phrase = {"match_phrase": {clause.field: {"query": " ".join(clause.tokens)}}}
+            return {"constant_score": {"filter": phrase, "boost": clause.boost}}
         return _boosted("match_phrase", clause.field, {"query": " ".join(clause.tokens)}, clause.boost)
     if isinstance(clause, AllOf):
         return _bool({"must": [query_body(c) for c in clause.clauses]}, clause.boost)
