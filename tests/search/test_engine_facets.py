@@ -97,6 +97,40 @@ def test_the_engine_answers_the_page_total_and_facets_the_database_path_answers(
     assert by_engine.notices == by_database.notices
 
 
+def test_a_search_matching_nothing_answers_no_page_no_count_and_no_facets(index_documents):
+    DocumentFactory(title="关于冷链物流的通知")
+    index_documents()
+
+    outcome = documents_search(q="仓储保鲜", filters=Filters(validity="in_force"))
+
+    assert outcome.searched and outcome.count == 0 and list(outcome.ids) == []
+    assert not any(outcome.facets.values())
+
+
+@pytest.mark.engines("opensearch")
+def test_equal_scores_are_ordered_by_date_then_pk_as_the_database_path_orders_them(index_documents, monkeypatch):
+    # The page's search does not count its matches, so the cluster skips those that cannot
+    # reach the page: documents scoring as much as the last one on it must still be
+    # weighed by date (a gazette reprinting a document gives two equal scores).
+    copies = [
+        DocumentFactory(title="关于冷链物流的通知", body="发展冷链物流。", date=dt.date(2015, 1, 1) + dt.timedelta(days=i % 40))
+        for i in range(120)
+    ]
+    better = [DocumentFactory(title="关于冷链物流的通知", body="冷链物流，冷链物流，冷链物流。") for _ in range(3)]
+    index_documents()
+    monkeypatch.setattr(query, "FIRST_IDS", 10)
+
+    by_engine = documents_search(q="冷链物流")
+    monkeypatch.setattr(type(engine()), "counts_facets", False)
+    by_database = documents_search(q="冷链物流")
+
+    assert by_engine.count == by_database.count == 123
+    assert set(by_engine.ids[:3]) == {d.pk for d in better}
+    newest = sorted(copies, key=lambda d: (-d.date.toordinal(), d.pk))
+    assert list(by_engine.ids[3:40]) == [d.pk for d in newest[:37]]
+    assert list(by_engine.ids) == list(by_database.ids)
+
+
 @pytest.mark.engines("opensearch")
 def test_pages_past_the_first_ids_are_read_from_the_engine_in_order(
     index_documents, staff_client, monkeypatch, settings
