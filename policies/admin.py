@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import Q
 
 from gazette.hooks import search_after_commit
 
 from .models import Department, DepartmentAlias, DocumentIssuer, FeedToken, Task, TaskAssignment, TaskProgress
-from .services import department_accept
+from .services import department_accept, task_assignments_progress_refresh
 
 
 class DepartmentAliasInline(admin.TabularInline):
@@ -79,6 +81,8 @@ class TaskAdmin(admin.ModelAdmin):
         if form.initial.get("document"):  # moved from another document
             documents.add(form.initial["document"])
         search_after_commit(changed=documents)
+        # An assignment added or pointed at another department takes up that department's status.
+        task_assignments_progress_refresh(assignments=TaskAssignment.objects.filter(task=form.instance))
 
     def delete_model(self, request, obj):
         search_after_commit(changed=[obj.document_id])
@@ -97,6 +101,33 @@ class TaskProgressAdmin(admin.ModelAdmin):
     raw_id_fields = ["task"]
     autocomplete_fields = ["department"]
     readonly_fields = ["recorded_by", "recorded_at"]
+
+    # Each save or deletion sets again the kept status (TaskAssignment.progress_status) of the
+    # assignments whose latest report it may change: the report's task and department, before
+    # and after the edit. The admin runs these in the request's transaction.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        pairs = {(obj.task_id, obj.department_id)}
+        if change:
+            pairs.add((form.initial.get("task"), form.initial.get("department")))
+        self._refresh(pairs)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._refresh({(obj.task_id, obj.department_id)})
+
+    @transaction.atomic  # the delete action, unlike the change and delete pages, runs outside one
+    def delete_queryset(self, request, queryset):
+        pairs = set(queryset.values_list("task_id", "department_id"))
+        super().delete_queryset(request, queryset)
+        self._refresh(pairs)
+
+    @staticmethod
+    def _refresh(pairs: set[tuple[int, int]]) -> None:
+        which = Q()
+        for task_id, department_id in pairs:
+            which |= Q(task_id=task_id, department_id=department_id)
+        task_assignments_progress_refresh(assignments=TaskAssignment.objects.filter(which))
 
 
 @admin.register(FeedToken)

@@ -52,6 +52,7 @@ class TaskFilterForm(forms.Form):
         """`years` and `due_years` are the years the tasks were published and fall due in, when the
         caller knows them (a query fewer each)."""
         super().__init__(*args, **kwargs)
+        self.department = department
         self.today = today or timezone.localdate()
         if years is None:
             issues = Issue.objects.all()
@@ -67,21 +68,22 @@ class TaskFilterForm(forms.Form):
     def filter(self, tasks: TaskQuerySet) -> TaskQuerySet:
         """The tasks these filters keep, in the order chosen; all of them if the form is invalid.
 
-        Status and time filters read the latest report, so `tasks` must come with_progress.
+        Status and time filters read the latest report: the department's kept status when the
+        form has a department, else with_progress's, so `tasks` must then come with_progress.
         """
         if not self.is_valid():
             return tasks
         data = self.cleaned_data
         tasks = tasks.in_gazette(data["gazette"]).in_year(data["year"]).deadline_contains(data["deadline"].strip())
         tasks = tasks.text_contains(data["q"].strip()).due_in_year(data["due_year"])
-        tasks = tasks.in_status(data["status"], self.today)
+        tasks = tasks.in_status(data["status"], self.today, self.department)
         if data["has_deadline"]:
             tasks = tasks.with_deadline()
         when = data["when"]
         if when == "overdue":
-            tasks = tasks.overdue(self.today)
+            tasks = tasks.overdue(self.today, self.department)
         elif when in ("30", "90"):
-            tasks = tasks.due_within(int(when), self.today)
+            tasks = tasks.due_within(int(when), self.today, self.department)
         elif when == "ongoing":
             tasks = tasks.ongoing()
         elif when == "dated":
@@ -89,6 +91,11 @@ class TaskFilterForm(forms.Form):
         elif when == "unread":
             tasks = tasks.with_unread_deadline()
         return tasks
+
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter in use may leave out some of the tasks (sorting leaves them all)."""
+        return self.is_valid() and any(value for name, value in self.cleaned_data.items() if name != "sort")
 
     @property
     def chosen_role(self) -> str:

@@ -22,6 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -262,62 +263,71 @@ class TaskQuerySet(models.QuerySet):
 
     def with_progress(self, department: Department | None = None) -> TaskQuerySet:
         """Annotate the latest progress report (of this department, or of any): progress_status,
-        progress_on, progress_note and progress_department (its body's name)."""
+        progress_on, progress_note and progress_department (its body's name).
+
+        A department's status is read from its assignment (TaskAssignment.progress_status, kept by
+        services.task_assignments_progress_refresh), the one thing filters and counts compare over
+        every task the department has: an index probe, not a sort of the task's reports per task.
+        The date, note and name are shown for a page of tasks only, so they stay subqueries.
+        """
         reports = TaskProgress.objects.filter(task=OuterRef("pk")).order_by("-recorded_at", "-pk")
         if department is not None:
             reports = reports.filter(department=department)
+            kept = TaskAssignment.objects.filter(task=OuterRef("pk"), department=department)
+            # '' (no report) reads as NULL, as the reports' subquery gives for a task without one.
+            status = NullIf(Subquery(kept.values("progress_status")[:1]), Value(""))
+        else:
+            status = Subquery(reports.values("status")[:1])
         return self.annotate(
-            progress_status=Subquery(reports.values("status")[:1]),
+            progress_status=status,
             progress_on=Subquery(reports.values("reported_on")[:1]),
             progress_note=Subquery(reports.values("note")[:1]),
             progress_department=Subquery(reports.values("department__name")[:1]),
         )
 
-    def not_done(self) -> TaskQuerySet:
-        """Tasks whose latest report (with_progress) is not 已完成."""
+    def _reported(self, statuses: set[str], department: Department | None) -> Q:
+        """Tasks whose latest report's status is one of `statuses` ('' for none yet).
+
+        A department's is its kept status, tested with EXISTS: the planner joins the tasks once
+        with the department's assignments in those statuses (task_assignment_progress), where
+        comparing with_progress's subquery ran it once per task, seconds for a province body.
+        Of any department, it is the annotation with_progress made.
+        """
+        if department is not None:
+            kept = TaskAssignment.objects.filter(task=OuterRef("pk"), department=department)
+            return Q(Exists(kept.filter(progress_status__in=statuses)))
+        reported = Q(progress_status__in=statuses - {""})
+        return reported | Q(progress_status__isnull=True) if "" in statuses else reported
+
+    def not_done(self, department: Department | None = None) -> TaskQuerySet:
+        """Tasks whose latest report (of the department, else with_progress's) is not 已完成."""
         done = TaskProgress.Status.DONE
+        if department is not None:
+            return self.exclude(self._reported({done}, department))
+        # No report is not done: NOT (NULL = 'done') would be NULL, and the task left out.
         return self.filter(Q(progress_status__isnull=True) | ~Q(progress_status=done))
 
-    def overdue(self, today: dt.date) -> TaskQuerySet:
-        """Past their due date and not reported done (needs with_progress)."""
-        return self.not_done().filter(due__lt=today)
+    def overdue(self, today: dt.date, department: Department | None = None) -> TaskQuerySet:
+        """Past their due date and not reported done (without a department, needs with_progress)."""
+        return self.not_done(department).filter(due__lt=today)
 
-    def due_within(self, days: int, today: dt.date) -> TaskQuerySet:
-        """Due from today to `days` days on and not reported done (needs with_progress)."""
-        return self.not_done().filter(due__gte=today, due__lte=today + dt.timedelta(days=days))
+    def due_within(self, days: int, today: dt.date, department: Department | None = None) -> TaskQuerySet:
+        """Due from today to `days` days on and not reported done (without a department, needs with_progress)."""
+        return self.not_done(department).filter(due__gte=today, due__lte=today + dt.timedelta(days=days))
 
-    def in_status(self, status: str | None, today: dt.date) -> TaskQuerySet:
-        """Tasks whose follow-up status (FollowUp) is `status` (needs with_progress)."""
+    def in_status(self, status: str | None, today: dt.date, department: Department | None = None) -> TaskQuerySet:
+        """Tasks whose follow-up status (FollowUp) is `status`, by the department's reports, or by
+        any department's (needs with_progress)."""
         if not status:
             return self
         if status == FollowUp.OVERDUE:
-            return self.overdue(today)
+            return self.overdue(today, department)
         if status == FollowUp.DONE:
-            return self.filter(progress_status=status)
+            return self.filter(self._reported({status}, department))
         not_overdue = Q(due__isnull=True) | Q(due__gte=today)
         if status == FollowUp.NOT_STARTED:
-            return self.filter(not_overdue, Q(progress_status__isnull=True) | Q(progress_status=status))
-        return self.filter(not_overdue, progress_status=status)
-
-    def follow_up_counts(self, today: dt.date) -> dict[str, int]:
-        """How many of these tasks are overdue, due within 30 and 90 days, ongoing, or have an unread
-        deadline (needs with_progress); their first and last due dates and issue years."""
-        # No report is not done: NOT (NULL = 'done') would be NULL, and the task not counted.
-        not_done = Q(progress_status__isnull=True) | ~Q(progress_status=TaskProgress.Status.DONE)
-        soon = Q(due__gte=today) & not_done
-        # Named apart from the fields, which an aggregate may not shadow.
-        counts = self.order_by().aggregate(
-            n_overdue=Count("pk", filter=Q(due__lt=today) & not_done),
-            n_due_30=Count("pk", filter=soon & Q(due__lte=today + dt.timedelta(days=30))),
-            n_due_90=Count("pk", filter=soon & Q(due__lte=today + dt.timedelta(days=90))),
-            n_ongoing=Count("pk", filter=Q(ongoing=True)),
-            n_unread=Count("pk", filter=~Q(deadline="") & Q(due__isnull=True, ongoing=False)),
-            n_first_due=Min("due"),
-            n_last_due=Max("due"),
-            n_first_year=Min("document__issue__year"),
-            n_last_year=Max("document__issue__year"),
-        )
-        return {name.removeprefix("n_"): value for name, value in counts.items()}
+            return self.filter(not_overdue, self._reported({"", status}, department))
+        return self.filter(not_overdue, self._reported({status}, department))
 
     def created_since(self, moment) -> TaskQuerySet:
         return self.filter(created_at__gte=moment) if moment else self
@@ -349,6 +359,11 @@ class Task(models.Model):
         verbose_name = "任务"
         verbose_name_plural = "任务"
         ordering = ["document", "order"]
+        # What a department's follow-up counts read of each task, so they never visit the table's
+        # rows (wide with the task's text): TaskAssignmentQuerySet.follow_up_counts.
+        indexes = [
+            models.Index(fields=["id"], include=["due", "ongoing", "deadline", "document"], name="task_follow_up")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.text[:40]}".strip()
@@ -505,8 +520,42 @@ class FeedToken(models.Model):
         return constant_time_compare(self.key, key)
 
 
+class TaskAssignmentQuerySet(models.QuerySet):
+    def follow_up_counts(self, today: dt.date) -> dict[str, int]:
+        """How many of these assignments' tasks there are, and how many are overdue, due within 30
+        and 90 days, ongoing, or have an unread deadline; their first and last due dates and issue
+        years. Done is each assignment's kept status (its department's latest report).
+
+        Counted from the assignments, not from tasks with a subquery each: a province body has
+        hundreds of thousands, read here from two covering indexes (task_assignment_progress,
+        task_follow_up) merged on the task's id. A task counts once when its department both leads
+        and supports it; both rows carry the same status.
+        """
+        not_done = ~Q(progress_status=TaskProgress.Status.DONE)
+        soon = Q(task__due__gte=today) & not_done
+        tasks = {
+            "tasks": Q(),
+            "overdue": Q(task__due__lt=today) & not_done,
+            "due_30": soon & Q(task__due__lte=today + dt.timedelta(days=30)),
+            "due_90": soon & Q(task__due__lte=today + dt.timedelta(days=90)),
+            "ongoing": Q(task__ongoing=True),
+            "unread": ~Q(task__deadline="") & Q(task__due__isnull=True, task__ongoing=False),
+        }
+        # Named apart from the fields, which an aggregate may not shadow.
+        counts = self.order_by().aggregate(
+            **{f"n_{name}": Count("task", filter=when, distinct=True) for name, when in tasks.items()},
+            n_first_due=Min("task__due"),
+            n_last_due=Max("task__due"),
+            n_first_year=Min("task__document__issue__year"),
+            n_last_year=Max("task__document__issue__year"),
+        )
+        return {name.removeprefix("n_"): value for name, value in counts.items()}
+
+
 class TaskAssignment(models.Model):
-    """A department's part in a task: lead (牵头) or support (配合/协助)."""
+    """A department's part in a task: lead (牵头) or support (配合/协助), with the status of the
+    department's latest report on it (kept here so a department's tasks are counted by status
+    without reading their reports; services.task_assignments_progress_refresh keeps it)."""
 
     class Role(models.TextChoices):
         LEAD = "lead", "牵头"
@@ -516,11 +565,20 @@ class TaskAssignment(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField("角色", max_length=10, choices=Role.choices)
     order = models.PositiveIntegerField("排序", default=0)
+    progress_status = models.CharField(
+        "最新进展", max_length=20, choices=TaskProgress.Status.choices, blank=True, default="", editable=False
+    )
+
+    objects = TaskAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "任务分工"
         verbose_name_plural = "任务分工"
         constraints = [models.UniqueConstraint(fields=["task", "department", "role"], name="task_assignment_unique")]
+        # A department's tasks and their kept status, without reading the table (follow_up_counts).
+        indexes = [
+            models.Index(fields=["department", "task"], include=["progress_status"], name="task_assignment_progress")
+        ]
 
     def __str__(self) -> str:
         return f"{self.department} {self.get_role_display()} {self.task}"

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gazette.importer.bodies import Body, Where, body_bare_key, body_likeness, body_read, former_name_of, where_from
@@ -245,6 +246,11 @@ def department_merge(*, department: Department, into: Department, note: str = ""
     department.aliases.update(department=into, city=into.city, canonical=into.name)
     department_alias_add(department=into, alias=department.name, note=note)
     department.delete()
+    # The merged body's reports and assignments are now the kept body's, which may have its own
+    # later ones: every row that has a status, or has reports that give it one, is read again.
+    reported = TaskProgress.objects.filter(task=OuterRef("task"), department=into)
+    stale = TaskAssignment.objects.filter(department=into).filter(Q(Exists(reported)) | ~Q(progress_status=""))
+    task_assignments_progress_refresh(assignments=stale)
     into.review = False
     into.save(update_fields=["review"])
     return into
@@ -414,7 +420,7 @@ def task_progress_record(
         raise ValueError(f"“{department.name}”不承担这项任务")
     if status not in TaskProgress.Status.values:
         raise ValueError(f"未知的进展：{status}")
-    return TaskProgress.objects.create(
+    report = TaskProgress.objects.create(
         task=task,
         department=department,
         status=status,
@@ -422,6 +428,20 @@ def task_progress_record(
         reported_on=reported_on or timezone.localdate(),
         recorded_by=user,
     )
+    task_assignments_progress_refresh(assignments=TaskAssignment.objects.filter(task=task, department=department))
+    return report
+
+
+def task_assignments_progress_refresh(*, assignments: QuerySet[TaskAssignment]) -> int:
+    """Set each assignment's progress_status to its department's latest report on its task ('' when
+    none is left), in one UPDATE; how many rows it touched.
+
+    Called in the transaction that adds, changes, deletes or moves reports (here, the admin,
+    department_merge), so the status counted for a department is always its latest report's.
+    """
+    latest = TaskProgress.objects.filter(task=OuterRef("task"), department=OuterRef("department"))
+    latest = latest.order_by("-recorded_at", "-pk").values("status")[:1]
+    return assignments.update(progress_status=Coalesce(Subquery(latest), Value("")))
 
 
 @transaction.atomic

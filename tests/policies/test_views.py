@@ -1,7 +1,9 @@
 """Department pages: who leads and supports what, filtered, and exported for Excel."""
 
 import csv
+import datetime as dt
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -194,6 +196,25 @@ def test_department_page_with_many_tasks_needs_few_queries(reader, django_assert
         reader.get(reverse("policies:department-list"))
 
     assert response.content.decode().count('class="role role-lead"') == 40
+
+
+@pytest.mark.parametrize("query", ["", "?sort=due", "?page=2"])
+def test_a_large_departments_page_shows_the_same_tasks_when_paged_by_ids_first(reader, monkeypatch, query):
+    department = DepartmentFactory()
+    start = dt.date(2024, 1, 1)
+    for n in range(60):  # newest issue and soonest due last made: neither order is the ids' order
+        issue = IssueFactory(year=2024, published=start + dt.timedelta(days=n))
+        due = start + dt.timedelta(days=(60 - n) * 7 % 61)
+        task = TaskFactory(document=DocumentFactory(issue=issue), order=n, text=f"第{n}项任务", due=due)
+        TaskAssignmentFactory(task=task, department=department)
+    whole = reader.get(department.get_absolute_url() + query).content.decode()
+
+    monkeypatch.setattr("policies.views.IDS_FIRST_TASKS", 50)
+    by_ids = reader.get(department.get_absolute_url() + query).content.decode()
+
+    assert re.findall(r"第\d+项任务", by_ids) == re.findall(r"第\d+项任务", whole)
+    assert len(re.findall(r"第\d+项任务", whole)) == (10 if query == "?page=2" else 50)
+    assert "共 60 项任务" in by_ids
 
 
 # --- The registry and its review queue ------------------------------------------------------
