@@ -115,6 +115,12 @@ class IssueAdmin(IndexedAdmin):
     def documents_of(self, queryset) -> list[int]:
         return list(Document.objects.filter(issue__in=queryset).values_list("pk", flat=True))
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "published" in form.changed_data:
+            # A document with no 成文日期 is of its issue's day, which its citations are read on.
+            document_citations_update(documents=obj.documents.filter(date__isnull=True))
+
 
 class ReadOnlyInline(admin.TabularInline):
     """Rows derived from the document by the import: shown, never edited by hand."""

@@ -1,14 +1,19 @@
 """Citations between documents: the 文号 and 《titles》 a body cites, stored as DocumentLink(kind="cites").
 
 `find_citations` is pure: text in, spans out. `CitationIndex` decides which known document a
-span means. `document_citations_update` runs after an import: it keeps what each new document
-cites as CitationReference rows (so a document imported later finds who cites it by an indexed
-lookup, not a scan of every body) and writes the links; `link_citations` renders a text with
-those links, escaping everything it does not wrap.
+span means: a 文号 the one document bearing it; a 《title》 the newest document bearing it
+that was issued by the day the citing document was (`Reader`, `resolution_order`), so a 2018
+document citing 《X办法》 means the X办法 of 2018, not a later revision (with no day known,
+the newest). `document_citations_update` runs after an import: it keeps what each new
+document cites as CitationReference rows and what it can be cited by as CitationKey rows, each
+with its document's day (so a document imported later finds who cites it, and a citation the
+bearers it can mean, by an index range, not a scan) and writes the links; `link_citations`
+renders a text with those links, escaping everything it does not wrap.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,8 +21,8 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import F, OrderBy, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, Min, OrderBy, Q
+from django.db.models.functions import Coalesce
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,8 +39,9 @@ PRINTED_TITLE = re.compile(r"(?:印发|转发|公布)([^《》]{4,120}?)的通�
 NUMBER = "number"
 TITLE = "title"
 
-# A title citation means the first document bearing the title other than the citing one: only
-# the first two of each title can ever be meant.
+# A title citation means the first document bearing the title, in resolution_order(), that the
+# citing one may mean: of those issued by a day, only the first two can be meant (the first may
+# be the citing document itself).
 MEANT_PER_TITLE = 2
 # Transaction advisory lock key serialising citation updates (gazette.services uses 0x6762 for
 # records, policies.services 0x67620003 for the registry). Two imports reading the links at once
@@ -57,19 +63,84 @@ class Citation:
     title: str = ""
 
 
-def resolution_order(path: str = "") -> list[OrderBy]:
-    """The order CitationIndex is given documents in (at `path`, e.g. "document__"), the first one meant.
+def issued_on(path: str = "") -> Coalesce:
+    """The day a document (at `path`, e.g. "document__") was issued: its 成文日期, else its issue's publication date."""
+    return Coalesce(F(f"{path}date"), F(f"{path}issue__published"))
 
-    The newest issue first, as Issue orders them, then by place in the issue; pk settles a tie
-    between two issues of the same date and number.
+
+def document_issued_on(document: Document) -> dt.date | None:
+    """issued_on() of a loaded document (reads document.issue when it has no 成文日期)."""
+    return document.date or document.issue.published
+
+
+def resolution_order(path: str = "") -> list[OrderBy]:
+    """The order of the documents bearing a title (at `path`, e.g. "document__"), the newest first.
+
+    The newest issued first (issued_on, as Document.objects.newest_first() lists them), then the
+    newest issue, then by place in the issue; pk settles the rest. Undated documents come last.
+    resolution_key is the same order in Python: the two must agree, or a page would link a
+    citation to another document than the one stored.
     """
     return [
-        F(f"{path}issue__published").desc(),
-        F(f"{path}issue__year").desc(),
-        F(f"{path}issue__number").desc(),
+        issued_on(path).desc(nulls_last=True),
+        F(f"{path}issue__published").desc(nulls_last=True),
+        F(f"{path}issue__year").desc(nulls_last=True),
+        F(f"{path}issue__number").desc(nulls_last=True),
         F(f"{path}order").asc(),
         F(f"{path}pk").asc(),
     ]
+
+
+def _newest_first(value) -> tuple:
+    """A sort key putting larger values first and None last (DESC NULLS LAST)."""
+    if value is None:
+        return (1, 0)
+    return (0, -value.toordinal() if isinstance(value, dt.date) else -value)
+
+
+def resolution_key(document: Document) -> tuple:
+    """resolution_order() of a loaded document (its issue too), as a sort key."""
+    issue = document.issue
+    return (
+        _newest_first(document_issued_on(document)),
+        _newest_first(issue.published),
+        _newest_first(issue.year),
+        _newest_first(issue.number),
+        document.order,
+        document.pk,
+    )
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The document a citation is read in: its pk and the day it was issued (None: not known).
+
+    A 《title》 it cites means the first document bearing the title in resolution_order() that
+    was issued on or before that day, other than itself: the same day included, and in its own
+    issue only a document issued by then (a notice dated 3月1日 cannot mean a plan dated 3月5日
+    printed beside it). With no day known, every bearer but itself may be meant: the newest one is.
+    """
+
+    pk: int | None = None
+    day: dt.date | None = None
+
+    @classmethod
+    def of(cls, document: Document) -> Reader:
+        return cls(document.pk, document_issued_on(document))
+
+    def may_mean(self, document: Document) -> bool:
+        """Whether a title citation read here can mean this document (a loaded one, its issue too)."""
+        if document.pk == self.pk:
+            return False
+        if self.day is None:
+            return True
+        issued = document_issued_on(document)
+        return issued is not None and issued <= self.day
+
+
+def first_meant(documents: Iterable[Document], reader: Reader) -> Document | None:
+    """The document a title citation read by `reader` means among these bearers of the title, or None."""
+    return next((d for d in sorted(documents, key=resolution_key) if reader.may_mean(d)), None)
 
 
 def find_citations(text: str) -> list[Citation]:
@@ -134,12 +205,17 @@ def document_texts(document: Document) -> Iterable[str]:
 
 
 class CitationIndex:
-    """Known documents by the keys they are cited by; resolves a Citation to one of them."""
+    """Known documents by the keys they are cited by; resolves a Citation to one of them.
 
-    def __init__(self, documents: Iterable[Document]):
+    `reader` is the document the citations are read in when resolve() is not told (a page's).
+    """
+
+    def __init__(self, documents: Iterable[Document], *, reader: Reader | None = None):
+        self.reader = reader or Reader()
         self.by_number: dict[tuple[int, int], list[Document]] = {}
-        # Every document a title key names, in the order given: the first one is meant.
+        # Every document a title key names; put in resolution_order() when first resolved.
         self.by_title: dict[str, list[Document]] = {}
+        self._ordered: set[str] = set()
         for document in documents:
             if document.doc_code and document.doc_year and document.doc_seq is not None:
                 self.by_number.setdefault((document.doc_year, document.doc_seq), []).append(document)
@@ -149,21 +225,26 @@ class CitationIndex:
     def __bool__(self) -> bool:
         return bool(self.by_number or self.by_title)
 
-    def resolve(self, citation: Citation, *, citing: int | None = None) -> tuple[Document, int] | None:
+    def resolve(self, citation: Citation, *, reader: Reader | None = None) -> tuple[Document, int] | None:
         """The document cited and where its citation starts (a 文号's code can follow other words).
 
-        `citing` is the pk of the document the citation is in: a document never cites itself.
+        A document never cites itself; a 《title》 means the bearer the reader may mean (Reader).
         """
+        reader = reader or self.reader
         if citation.kind == TITLE:
-            for document in self.by_title.get(citation.title, ()):
-                if document.pk != citing:
-                    return document, citation.start
-            return None
+            bearers = self.by_title.get(citation.title)
+            if not bearers:
+                return None
+            if citation.title not in self._ordered:
+                bearers.sort(key=resolution_key)
+                self._ordered.add(citation.title)
+            document = next((d for d in bearers if reader.may_mean(d)), None)
+            return (document, citation.start) if document else None
         # 现将贺政办发〔2018〕145号: the regex's code may begin with 现将; the real code is a suffix.
         matches = [
             d
             for d in self.by_number.get((citation.year, citation.seq), [])
-            if citation.code.endswith(d.doc_code) and d.pk != citing
+            if citation.code.endswith(d.doc_code) and d.pk != reader.pk
         ]
         if not matches:
             return None
@@ -210,16 +291,25 @@ def document_citations(document: Document) -> list[Citation]:
     return list(seen.values())
 
 
-def _known_documents(citations: Iterable[Citation]) -> list[Document]:
-    """The documents these citations might mean, in resolution_order(), found by indexed equality.
+def _issued_days(pks: Iterable[int]) -> dict[int, dt.date | None]:
+    """The day each of these documents was issued (issued_on), by id: who reads their citations (Reader)."""
+    pks = sorted(set(pks))
+    if not pks:
+        return {}
+    return dict(Document.objects.filter(pk__in=pks).annotate(day=issued_on()).values_list("pk", "day"))
+
+
+def _known_documents(citations_by_source: dict[int, list[Citation]], days: dict[int, dt.date | None]) -> list[Document]:
+    """The documents these citations might mean, with their issues, found by indexed equality.
 
     A 文号's code as cited may begin with other words (现将贺政办发), so the document's code is
     one of its suffixes; a 《title》 is looked up among the CitationKey rows, keeping only the
-    documents it can mean (_first_bearers), however many share the title.
+    documents it can mean on the citing documents' days (_bearers_meant), however many share
+    the title.
     """
     suffixes: dict[tuple[int, int], set[str]] = {}
     titles: set[str] = set()
-    for citation in citations:
+    for citation in (c for citations in citations_by_source.values() for c in citations):
         if citation.kind == NUMBER:
             codes = suffixes.setdefault((citation.year, citation.seq), set())
             codes.update(citation.code[i:] for i in range(len(citation.code)))
@@ -228,53 +318,106 @@ def _known_documents(citations: Iterable[Citation]) -> list[Document]:
     conditions = [
         Q(doc_code__in=sorted(codes), doc_year=year, doc_seq=seq) for (year, seq), codes in sorted(suffixes.items())
     ]
-    ids = {pk for bearers in _first_bearers(titles).values() for pk in bearers}
+    ids = _bearers_meant(titles, days={days.get(source_id) for source_id in citations_by_source})
     if ids:
         conditions.append(Q(pk__in=sorted(ids)))
     if not conditions:
         return []
     return list(
         Document.objects.filter(reduce(or_, conditions))
-        .order_by(*resolution_order())
-        .only("pk", "title", "doc_code", "doc_year", "doc_seq")
+        .select_related("issue")
+        .only(
+            "pk",
+            "title",
+            "doc_code",
+            "doc_year",
+            "doc_seq",
+            "date",
+            "order",
+            "issue__published",
+            "issue__year",
+            "issue__number",
+        )
     )
 
 
-def _first_bearers(titles: Iterable[str]) -> dict[str, list[int]]:
-    """For each title, the ids of the first MEANT_PER_TITLE documents bearing it as a CitationKey, in resolution_order()."""
+def _bearers_meant(titles: Iterable[str], *, days: set[dt.date | None]) -> set[int]:
+    """Ids of the documents bearing one of these titles (CitationKey) that a citation of it read on
+    one of these days (None: no day known) can mean.
+
+    Read on day d, one of the first MEANT_PER_TITLE bearers in resolution_order() issued by d: for
+    days d0 to d1, those issued from the MEANT_PER_TITLE-th newest day by d0 up to d1, every one
+    on a day of a tie (a handful, the days of one import being close together). Read with no day,
+    the newest ones, and the undated, which come last. Each bound is an index range on
+    (title, issued): how many documents bear the title does not matter.
+    """
     titles = sorted(set(titles))
-    if not titles:
-        return {}
-    rows = (
-        CitationKey.objects.filter(title__in=titles)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("title")], order_by=resolution_order("document__")))
-        .filter(rank__lte=MEANT_PER_TITLE)
-        .order_by("title", "rank")
-        .values_list("title", "document_id")
-    )
-    bearers: dict[str, list[int]] = {}
-    for title, document_id in rows:
-        bearers.setdefault(title, []).append(document_id)
-    return bearers
+    dated = sorted(day for day in days if day is not None)
+    conditions = []
+    if titles and dated:
+        conditions += _bearers_between(titles, first=dated[0], last=dated[-1])
+    if titles and None in days:
+        conditions += _bearers_between(titles, first=None, last=None)
+        conditions.append(Q(title__in=titles, issued__isnull=True))
+    if not conditions:
+        return set()
+    return set(CitationKey.objects.filter(reduce(or_, conditions)).values_list("document_id", flat=True))
+
+
+def _bearers_between(titles: list[str], *, first: dt.date | None, last: dt.date | None) -> list[Q]:
+    """For each title, its CitationKey rows issued from the MEANT_PER_TITLE-th newest day by `first`
+    up to `last` (None: from the MEANT_PER_TITLE-th newest day on).
+
+    Those days are read by one short index range per title, all in one statement where the
+    database allows (a UNION of them; one query per title on SQLite).
+    """
+    dated = CitationKey.objects.filter(issued__isnull=False)
+    if first:
+        dated = dated.filter(issued__lte=first)
+    newest = [
+        dated.filter(title=title).order_by("-issued").values_list("title", "issued")[:MEANT_PER_TITLE]
+        for title in titles
+    ]
+    if len(newest) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        rows = list(newest[0].union(*newest[1:], all=True))
+    else:
+        rows = [row for query in newest for row in query]
+    lowest: dict[str, dt.date] = {}
+    for title, day in rows:
+        lowest[title] = min(day, lowest.get(title, day))
+    conditions = []
+    for title in titles:
+        condition = Q(title=title, issued__isnull=False)
+        if title in lowest:
+            condition &= Q(issued__gte=lowest[title])
+        if last:
+            condition &= Q(issued__lte=last)
+        conditions.append(condition)
+    return conditions
+
+
+def _meanings(citations_by_source: dict[int, list[Citation]]) -> dict[int, dict[Citation, int]]:
+    """For each citing document's id, the id of the known document each of its citations resolves to (if any)."""
+    days = _issued_days(citations_by_source)
+    index = CitationIndex(_known_documents(citations_by_source, days))
+    meant: dict[int, dict[Citation, int]] = {}
+    for source_id, citations in citations_by_source.items():
+        reader = Reader(source_id, days.get(source_id))
+        resolved = ((citation, index.resolve(citation, reader=reader)) for citation in citations)
+        meant[source_id] = {citation: r[0].pk for citation, r in resolved if r}
+    return meant
 
 
 def _cited_ids(citations_by_source: dict[int, list[Citation]]) -> dict[int, set[int]]:
     """For each citing document's id, the ids of the known documents its citations resolve to (itself excluded)."""
-    index = CitationIndex(_known_documents(c for citations in citations_by_source.values() for c in citations))
-    cited: dict[int, set[int]] = {}
-    for source_id, citations in citations_by_source.items():
-        resolved = (index.resolve(citation, citing=source_id) for citation in citations)
-        cited[source_id] = {r[0].pk for r in resolved if r}
-    return cited
+    return {source_id: set(meant.values()) for source_id, meant in _meanings(citations_by_source).items()}
 
 
-def document_cited_ids(document: Document) -> set[int]:
-    """Ids of the known documents this document's body cites (itself excluded)."""
-    return _cited_ids({document.pk: document_citations(document)})[document.pk]
-
-
-def _stored_rows_replace(documents: list[Document], citations_by_source: dict[int, list[Citation]]) -> None:
-    """Replace these documents' CitationReference rows (what they cite) and CitationKey rows (what they are cited by)."""
+def _stored_rows_replace(
+    documents: list[Document], citations_by_source: dict[int, list[Citation]], days: dict[int, dt.date | None]
+) -> None:
+    """Replace these documents' CitationReference rows (what they cite) and CitationKey rows (what they are
+    cited by), each with its document's day."""
     pks = [document.pk for document in documents]
     CitationReference.objects.filter(source_id__in=pks).delete()
     CitationKey.objects.filter(document_id__in=pks).delete()
@@ -287,6 +430,7 @@ def _stored_rows_replace(documents: list[Document], citations_by_source: dict[in
                 year=citation.year,
                 seq=citation.seq,
                 title=citation.title,
+                issued=days.get(source_id),
             )
             for source_id, citations in citations_by_source.items()
             for citation in citations
@@ -294,7 +438,11 @@ def _stored_rows_replace(documents: list[Document], citations_by_source: dict[in
         batch_size=500,
     )
     CitationKey.objects.bulk_create(
-        [CitationKey(document_id=d.pk, title=title) for d in documents for title in citable_titles(d.title)],
+        [
+            CitationKey(document_id=d.pk, title=title, issued=days.get(d.pk))
+            for d in documents
+            for title in citable_titles(d.title)
+        ],
         batch_size=500,
     )
 
@@ -307,17 +455,15 @@ def _stored(kind: str, code: str, year: int | None, seq: int | None, title: str)
     return Citation(0, 0, kind, code=code, year=year, seq=seq, title=title)
 
 
-def _citing_references(documents: list[Document]) -> tuple[dict[int, list[Citation]], dict[str, int]]:
-    """Other documents a citation of which now means one of these: (all stored citations of those
-    read again, by document id; the titles one of these now bears first, with that document's id).
+def _citing_references(
+    documents: list[Document], days: dict[int, dt.date | None]
+) -> tuple[dict[int, list[Citation]], list[tuple[int, str]]]:
+    """Other documents a citation of which may now mean one of these: (all stored citations of those
+    citing one's 文号, to read again, by document id; the (document id, title) of each citation of a
+    title one of these bears that it may now mean, _title_citations_reached).
 
     A 文号 cited: candidates come from equality on the references' indexed keys, each checked
-    with CitationIndex.resolve (code suffix) as a body read at import would be. A 《title》 cited
-    means the first document bearing it other than the citing one, so its citations change
-    meaning only when one of these is now its first bearer (every document citing it: see
-    _title_meaning_moved) or its second (the first bearer's own citation of it, read again;
-    _first_bearers). Citations of a title these merely share with documents ahead of them still
-    mean what they meant, and are not read.
+    with CitationIndex.resolve (code suffix) as a body read at import would be.
     """
     pks = {d.pk for d in documents}
     numbers = [
@@ -332,14 +478,53 @@ def _citing_references(documents: list[Document]) -> tuple[dict[int, list[Citati
             .values_list(*REFERENCE_FIELDS)
         )
         citing.update(source_id for source_id, *key in rows if index.resolve(_stored(*key)))
-    led: dict[str, int] = {}
-    for title, bearers in _first_bearers(set().union(*(title_keys(d.title) for d in documents))).items():
-        if bearers[0] in pks:
-            led[title] = bearers[0]
-        elif len(bearers) > 1 and bearers[1] in pks and bearers[0] not in citing:
-            if CitationReference.objects.filter(kind=TITLE, title=title, source_id=bearers[0]).exists():
-                citing.add(bearers[0])
-    return _references_of(citing), led
+    return _references_of(citing), _title_citations_reached(documents, days)
+
+
+def _title_citations_reached(documents: list[Document], days: dict[int, dt.date | None]) -> list[tuple[int, str]]:
+    """(document id, title) of the stored citations of a title these bear that one of these may now mean.
+
+    A citation means the newest bearer issued by the citing document's day, so a bearer issued on
+    day b reaches only citations issued on or after b, and none issued after the first day another
+    known bearer was issued after these: from then on that one, newer, is meant. With gazettes
+    imported in date order that is the citations of the last few days, however many cite the
+    title. A citation with no day may mean any bearer: each is read again.
+    """
+    pks = {d.pk for d in documents}
+    first_day: dict[str, dt.date] = {}
+    undated: set[str] = set()
+    for document in documents:
+        day = days.get(document.pk)
+        for title in citable_titles(document.title):
+            if day is None:
+                undated.add(title)
+            elif first_day.get(title) is None or day < first_day[title]:
+                first_day[title] = day
+    if not undated and not first_day:
+        return []
+    conditions = [Q(title__in=sorted(undated | set(first_day)), issued__isnull=True)]
+    if first_day:
+        last = max(day for day in days.values() if day is not None)
+        until = dict(
+            CitationKey.objects.filter(title__in=sorted(first_day), issued__gt=last)
+            .exclude(document_id__in=pks)
+            .values("title")
+            .annotate(next=Min("issued"))
+            .values_list("title", "next")
+        )
+        spans: dict[tuple, list[str]] = {}
+        for title, day in first_day.items():
+            spans.setdefault((day, until.get(title)), []).append(title)
+        for (day, end), titles in sorted(spans.items(), key=lambda item: (item[0][0], item[0][1] or dt.date.max)):
+            reached = Q(title__in=sorted(titles), issued__gte=day)
+            conditions.append(reached & Q(issued__lte=end) if end else reached)
+    return list(
+        CitationReference.objects.filter(kind=TITLE)
+        .filter(reduce(or_, conditions))
+        .exclude(source_id__in=pks)
+        .order_by("source_id", "title")
+        .values_list("source_id", "title")
+    )
 
 
 def _references_of(sources: Iterable[int]) -> dict[int, list[Citation]]:
@@ -353,20 +538,26 @@ def _references_of(sources: Iterable[int]) -> dict[int, list[Citation]]:
     return references
 
 
-def _title_meaning_moved(*, title: str, bearer: int, done: set[int]) -> int:
-    """Every document citing this title (but those in `done`, linked already) now means `bearer` by it.
+def _title_meanings_moved(reached: list[tuple[int, str]], *, bearers: set[int]) -> dict[tuple[str, int], set[int]]:
+    """Of these (document id, title) citations, those that now mean one of `bearers`: ids by (title, bearer)."""
+    citations: dict[int, list[Citation]] = {}
+    for source_id, title in reached:
+        citations.setdefault(source_id, []).append(_stored(TITLE, "", None, None, title))
+    moved: dict[tuple[str, int], set[int]] = {}
+    for source_id, meant in _meanings(citations).items():
+        for citation, target in meant.items():
+            if target in bearers:
+                moved.setdefault((citation.title, target), set()).add(source_id)
+    return moved
+
+
+def _title_meaning_moved(*, title: str, bearer: int, sources: set[int]) -> int:
+    """These documents citing this title now mean `bearer` by it.
 
     Links each to `bearer` and drops its links to the title's other bearers, unless another of
     its citations still means that document: what reading its citations again would give, with
     only the rows that could keep such a link read. Returns how many links were created.
     """
-    sources = set(
-        CitationReference.objects.filter(kind=TITLE, title=title)
-        .exclude(source_id__in=done)
-        .values_list("source_id", flat=True)
-    )
-    if not sources:
-        return 0
     others = DocumentLink.objects.filter(
         kind=DocumentLink.Kind.CITES,
         source_id__in=sorted(sources),
@@ -454,21 +645,25 @@ def document_citations_update(*, documents: Iterable[Document]) -> int:
     """Store what these documents cite and are cited by; link them and the known documents citing them.
 
     Older documents citing these are found through their stored CitationReference rows, never
-    by reading bodies, and only those whose citation now means one of these are touched: read
-    again when they cite its 文号, relinked by title otherwise (_title_meaning_moved). Updates
-    run one at a time (CITATIONS_LOCK, to the commit), so each sees the documents of the one
-    before. Returns the number of 'cites' links created; stale 'cites' links of the documents
-    re-read are removed.
+    by reading bodies, and only those whose citation may now mean one of these are touched:
+    read again when they cite its 文号; by a 《title》, only the citations issued on or after one
+    of these (_title_citations_reached), relinked by title when they now mean it
+    (_title_meaning_moved). Updates run one at a time (CITATIONS_LOCK, to the commit), so each
+    sees the documents of the one before. Returns the number of 'cites' links created; stale
+    'cites' links of the documents re-read are removed.
     """
     documents = list(documents)
     if not documents:
         return 0
     _citations_lock()
     citations = {document.pk: document_citations(document) for document in documents}
-    _stored_rows_replace(documents, citations)
-    reread, led = _citing_references(documents)
+    days = _issued_days(citations)
+    _stored_rows_replace(documents, citations, days)
+    reread, reached = _citing_references(documents, days)
     citations.update(reread)
     created = _links_replace(_cited_ids(citations))
-    for title, bearer in sorted(led.items()):
-        created += _title_meaning_moved(title=title, bearer=bearer, done=set(citations))
+    reached = [(source_id, title) for source_id, title in reached if source_id not in citations]
+    moved = _title_meanings_moved(reached, bearers={document.pk for document in documents})
+    for (title, bearer), sources in sorted(moved.items()):
+        created += _title_meaning_moved(title=title, bearer=bearer, sources=sources)
     return created

@@ -573,6 +573,9 @@ class CitationReference(models.Model):
     year = models.PositiveIntegerField("文号年份", null=True, blank=True)
     seq = models.PositiveIntegerField("文号序号", null=True, blank=True)
     title = models.CharField("标题", max_length=200, blank=True, help_text="《》内的标题，内层〈〉已还原为《》")
+    # The citing document's day (gazette.citations.issued_on), so the citations of a title from a
+    # day on are found by an index range, not by joining every citing document.
+    issued = models.DateField("引用文件日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "引用"
@@ -580,7 +583,7 @@ class CitationReference(models.Model):
         ordering = ["source", "pk"]
         indexes = [
             models.Index(fields=["year", "seq"], condition=Q(kind="number"), name="citation_reference_number"),
-            models.Index(fields=["title"], condition=Q(kind="title"), name="citation_reference_title"),
+            models.Index(fields=["title", "issued"], condition=Q(kind="title"), name="citation_reference_title_day"),
         ]
 
     def __str__(self) -> str:
@@ -593,12 +596,15 @@ class CitationKey(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="citation_keys", verbose_name="文件")
     title = models.CharField("可被引用的标题", max_length=200)
+    # The document's day (gazette.citations.issued_on): the bearers of a title a citation of one
+    # day can mean are an index range.
+    issued = models.DateField("文件日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "被引标题"
         verbose_name_plural = "被引标题"
         ordering = ["document", "title"]
-        indexes = [models.Index(fields=["title"], name="citation_key_title")]
+        indexes = [models.Index(fields=["title", "issued"], name="citation_key_title_day")]
 
     def __str__(self) -> str:
         return f"《{self.title}》 → {self.document}"

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from .citations import title_keys
+from .citations import Reader, first_meant, title_keys
 from .hooks import search_after_commit
 from .importer.records import Block, DocumentRecord, DocumentRef
 from .importer.text import split_doc_number
@@ -96,8 +96,9 @@ def document_changes_link(*, documents: Iterable[Document]) -> set[int]:
     """Link the unlinked repeals and amends of these documents, and those of others that name these.
 
     A 文号 names one document; a title names the known document with that title (or one it
-    can be cited by, like 关于印发X的通知 for X) that has no other 文号, the newest not later
-    than the citing document. A link once made is never replaced. Returns the ids of the
+    can be cited by, like 关于印发X的通知 for X) that has no other 文号, and among those the one
+    a citation of the title would mean (gazette.citations.Reader: the newest issued by the day
+    the citing document was). A link once made is never replaced. Returns the ids of the
     documents newly linked as repealed or amended.
     """
     documents = list(documents)
@@ -115,13 +116,34 @@ def document_changes_link(*, documents: Iterable[Document]) -> set[int]:
     rows = list(
         DocumentChange.objects.filter(target__isnull=True)
         .filter(reduce(or_, [outgoing, *incoming]))
-        .select_related("source")
+        .select_related("source__issue")
         .only(*_ROW_FIELDS)
     )
     return _rows_link(rows)
 
 
-_ROW_FIELDS = ("source", "kind", "doc_code", "doc_year", "doc_seq", "title", "target", "source__date")
+_ROW_FIELDS = (
+    "source",
+    "kind",
+    "doc_code",
+    "doc_year",
+    "doc_seq",
+    "title",
+    "target",
+    "source__date",
+    "source__issue__published",
+)
+# What of a bearer of a title resolution_key and Reader read.
+_BEARER_FIELDS = (
+    "title",
+    "document__id",
+    "document__doc_number",
+    "document__date",
+    "document__order",
+    "document__issue__published",
+    "document__issue__year",
+    "document__issue__number",
+)
 
 
 def _rows_link(rows: list[DocumentChange]) -> set[int]:
@@ -137,8 +159,8 @@ def _rows_link(rows: list[DocumentChange]) -> set[int]:
     by_title: dict[str, list[Document]] = {}
     titles = sorted({r.title for r in rows if r.title})
     if titles:
-        keys = CitationKey.objects.filter(title__in=titles).select_related("document")
-        for key in keys.only("title", "document__id", "document__doc_number", "document__date"):
+        keys = CitationKey.objects.filter(title__in=titles).select_related("document__issue")
+        for key in keys.only(*_BEARER_FIELDS):
             by_title.setdefault(key.title, []).append(key.document)
     linked = []
     for row in rows:
@@ -160,11 +182,7 @@ def _target(row: DocumentChange, by_number: dict, by_title: dict) -> Document | 
     if row.doc_code:
         # Cited with a 文号 no known document bears: only a document without one can be it.
         candidates = [d for d in candidates if not d.doc_number]
-    before = row.source.date
-    earlier = [d for d in candidates if d.date and before and d.date <= before]
-    if earlier:
-        return max(earlier, key=lambda d: d.date)
-    return candidates[0] if candidates else None
+    return first_meant(candidates, Reader.of(row.source))
 
 
 def validity_status(today: dt.date) -> Case:

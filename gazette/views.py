@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from .body_parts import BodyParts
-from .citations import CitationIndex
+from .citations import CitationIndex, Reader
 from .forms import ImportConfirmForm, ImportUploadForm
 from .models import Document, DocumentChanges, DocumentLink, Gazette, ImportRecord, Issue
 from .tasks import import_jobs_recover, import_record_enqueue
@@ -109,7 +109,8 @@ class DocumentDetailView(DetailView):
         document = self.object
         links_out = list(document.links_out.all())
         cited = [link.target for link in links_out if link.kind == DocumentLink.Kind.CITES]
-        context["citations"] = CitationIndex(cited)
+        # Read as the import read it, so each citation links the document its stored link names.
+        context["citations"] = CitationIndex(cited, reader=Reader.of(document))
         context["cites"] = cited
         context["related"] = [link for link in links_out if link.kind != DocumentLink.Kind.CITES]
         context["cited_by"] = [link.source for link in document.links_in.all() if link.kind == DocumentLink.Kind.CITES]

@@ -279,21 +279,27 @@ def test_a_document_bearing_a_title_newer_ones_bear_reads_none_of_the_citations_
 
 def test_backfill_migration_stores_citations_of_documents_already_there():
     backfill = importlib.import_module("gazette.migrations.0003_citation_backfill").citations_backfill
+    days_fill = importlib.import_module("gazette.migrations.0007_citation_days").citation_days_fill
     text = "根据贺政发〔2020〕9号和《贺州市物流方案》。"
-    older = DocumentFactory(blocks=[paragraph(text)], body=text)
+    older = DocumentFactory(
+        blocks=[paragraph(text)], body=text, date=None, issue=IssueFactory(published=dt.date(2019, 3, 1))
+    )
     plan = DocumentFactory(title="关于印发《贺州市物流方案》的通知", blocks=[paragraph("无引用。")])
     assert not CitationReference.objects.exists()
 
     backfill(apps, SimpleNamespace(connection=connection))
     backfill(apps, SimpleNamespace(connection=connection))  # run again: rebuilt, not doubled
+    days_fill(apps, SimpleNamespace(connection=connection))  # as migrating on does
 
-    assert sorted(CitationReference.objects.filter(source=older).values_list("kind", "title", "year", "seq")) == [
-        ("number", "", 2020, 9),
-        ("title", "贺州市物流方案", None, None),
+    assert sorted(
+        CitationReference.objects.filter(source=older).values_list("kind", "title", "year", "seq", "issued")
+    ) == [
+        ("number", "", 2020, 9, dt.date(2019, 3, 1)),  # no 成文日期: its issue's publication date
+        ("title", "贺州市物流方案", None, None, dt.date(2019, 3, 1)),
     ]
-    assert set(CitationKey.objects.filter(document=plan).values_list("title", flat=True)) == {
-        "关于印发《贺州市物流方案》的通知",
-        "贺州市物流方案",
+    assert set(CitationKey.objects.filter(document=plan).values_list("title", "issued")) == {
+        ("关于印发《贺州市物流方案》的通知", plan.date),
+        ("贺州市物流方案", plan.date),
     }
     later = numbered("贺政发", 2020, 9, blocks=[paragraph("参照《贺州市物流方案》。")])
     document_citations_update(documents=[later])
@@ -349,3 +355,160 @@ def test_a_body_edited_in_the_admin_cites_what_it_now_says(client):
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert cites(document) == {cited.pk}
     assert list(CitationReference.objects.filter(source=document).values_list("seq", flat=True)) == [11]
+
+
+# A title citation means the newest bearer issued (成文日期) on or before the citing document.
+
+
+def printing(day, **fields):
+    """A notice printing 《贺州市共享方案》, dated `day`, in an issue published ten days later."""
+    return DocumentFactory(
+        title="关于印发《贺州市共享方案》的通知",
+        date=day,
+        issue=IssueFactory(year=day.year, published=day + dt.timedelta(days=10)),
+        **fields,
+    )
+
+
+def citing_plan(day, text="参照《贺州市共享方案》执行。", **fields):
+    issue = IssueFactory(year=day.year, published=day + dt.timedelta(days=10)) if day else IssueFactory(published=None)
+    return DocumentFactory(date=day, issue=issue, blocks=[paragraph(text)], body=text, **fields)
+
+
+def test_a_backfilled_older_gazette_links_its_citation_to_the_printing_of_its_time():
+    printed_2020 = printing(dt.date(2020, 3, 1))
+    citing_2021 = citing_plan(dt.date(2021, 5, 1))
+    document_citations_update(documents=[printed_2020, citing_2021])
+
+    printed_2015 = printing(dt.date(2015, 1, 10))
+    citing_2015 = citing_plan(dt.date(2015, 6, 1))
+    citing_2014 = citing_plan(dt.date(2014, 6, 1))  # before any printing: cites none known
+    document_citations_update(documents=[printed_2015, citing_2015, citing_2014])
+
+    assert cites(citing_2015) == {printed_2015.pk}
+    assert cites(citing_2014) == set()
+    assert cites(citing_2021) == {printed_2020.pk}
+    assert cited_by(printed_2015) == {citing_2015.pk}
+
+
+def test_a_newer_printing_takes_only_the_citations_issued_on_or_after_it():
+    printed_2015 = printing(dt.date(2015, 1, 10))
+    citing_2016 = citing_plan(dt.date(2016, 4, 1))
+    same_day = citing_plan(dt.date(2020, 3, 1))
+    later = citing_plan(dt.date(2020, 9, 1))
+    document_citations_update(documents=[printed_2015, citing_2016, same_day, later])
+    assert cites(citing_2016) == cites(same_day) == cites(later) == {printed_2015.pk}
+
+    printed_2020 = printing(dt.date(2020, 3, 1))
+    document_citations_update(documents=[printed_2020])
+
+    assert cites(citing_2016) == {printed_2015.pk}
+    assert cites(same_day) == cites(later) == {printed_2020.pk}
+    citing_2021 = citing_plan(dt.date(2021, 5, 1))
+    document_citations_update(documents=[citing_2021])
+    assert cites(citing_2021) == {printed_2020.pk}
+
+
+def test_a_printing_imported_between_two_others_takes_only_the_citations_of_its_years():
+    printed_2015, printed_2020 = printing(dt.date(2015, 1, 10)), printing(dt.date(2020, 3, 1))
+    citing = {year: citing_plan(dt.date(year, 6, 1)) for year in (2016, 2018, 2021)}
+    document_citations_update(documents=[printed_2015, printed_2020, *citing.values()])
+
+    printed_2017 = printing(dt.date(2017, 2, 1))
+    document_citations_update(documents=[printed_2017])
+
+    assert [cites(citing[year]) for year in (2016, 2018, 2021)] == [
+        {printed_2015.pk},
+        {printed_2017.pk},
+        {printed_2020.pk},
+    ]
+
+
+def test_a_citation_in_a_document_without_a_date_means_the_newest_printing():
+    undated = citing_plan(None)
+    printed_2015 = printing(dt.date(2015, 1, 10))
+    document_citations_update(documents=[undated, printed_2015])
+    assert cites(undated) == {printed_2015.pk}
+
+    printed_2020 = printing(dt.date(2020, 3, 1))
+    document_citations_update(documents=[printed_2020])
+
+    assert cites(undated) == {printed_2020.pk}
+
+
+def test_a_doc_number_citation_is_linked_whatever_the_dates():
+    citing = citing_plan(dt.date(2015, 6, 1), text="根据贺政发〔2020〕5号。")
+    document_citations_update(documents=[citing])
+    cited = numbered("贺政发", 2020, 5, date=dt.date(2020, 1, 1))
+
+    document_citations_update(documents=[cited])
+
+    assert cites(citing) == {cited.pk}
+
+
+def test_the_document_page_links_a_cited_title_to_the_printing_its_stored_link_names(client):
+    earlier = printing(
+        dt.date(2015, 1, 10), doc_number="贺政办发〔2015〕7号", doc_code="贺政办发", doc_year=2015, doc_seq=7
+    )
+    meant = printing(dt.date(2017, 2, 1))
+    later = printing(dt.date(2020, 3, 1))
+    citing = citing_plan(dt.date(2018, 6, 1), text="参照《贺州市共享方案》（贺政办发〔2015〕7号）执行。")
+    document_citations_update(documents=[earlier, meant, later, citing])
+    assert cites(citing) == {earlier.pk, meant.pk}
+    client.force_login(StaffFactory())
+
+    html = client.get(citing.get_absolute_url()).content.decode()
+
+    assert f'<a class="cite" href="{meant.get_absolute_url()}" title="{meant.title}">《贺州市共享方案》</a>' in html
+    assert (
+        f'<a class="cite" href="{earlier.get_absolute_url()}" title="{earlier.title}">贺政办发〔2015〕7号</a>' in html
+    )
+    assert later.get_absolute_url() not in html
+
+
+def test_an_issue_date_corrected_in_the_admin_moves_the_day_its_undated_documents_cite_on(client):
+    printed_2018 = printing(dt.date(2018, 1, 10))
+    undated = DocumentFactory(
+        date=None,
+        issue=IssueFactory(published=dt.date(2015, 3, 1)),
+        blocks=[paragraph("参照《贺州市共享方案》执行。")],
+    )
+    document_citations_update(documents=[printed_2018, undated])
+    assert cites(undated) == set()
+    issue = undated.issue
+    client.force_login(StaffFactory())
+
+    response = client.post(
+        f"/admin/gazette/issue/{issue.pk}/change/",
+        {
+            "gazette": issue.gazette_id,
+            "year": 2019,
+            "number": issue.number,
+            "total_number": issue.total_number,
+            "published": "2019-03-01",
+            "source": "",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert cites(undated) == {printed_2018.pk}
+    assert set(CitationReference.objects.filter(source=undated).values_list("issued", flat=True)) == {
+        dt.date(2019, 3, 1)
+    }
+
+
+def test_a_printing_newer_than_every_citation_of_it_reads_none_of_them():
+    printed = [paragraph("现将《贺州市共享方案》印发给你们。")]
+    copies = [printing(dt.date(2015, 1, 1) + dt.timedelta(days=30 * n), blocks=printed) for n in range(30)]
+    document_citations_update(documents=copies)
+    links = set(DocumentLink.objects.values_list("source_id", "target_id"))
+    assert len(links) == 29
+
+    newest = printing(dt.date(2020, 3, 1), blocks=printed)
+    with CaptureQueriesContext(connection) as queries:
+        document_citations_update(documents=[newest])
+
+    assert cites(newest) == {copies[-1].pk}
+    assert set(DocumentLink.objects.exclude(source=newest).values_list("source_id", "target_id")) == links
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not any('WHERE "gazette_citationreference"."source_id" IN' in sql for sql in reads)

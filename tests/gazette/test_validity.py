@@ -11,11 +11,12 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from gazette.citations import document_citations_update
 from gazette.models import Document, DocumentChange
 from gazette.services import gazette_file_import
 from gazette.tasks import validity_refresh_schedule
-from gazette.validity import documents_validity_reread, documents_validity_update
-from tests.factories import DocumentFactory, StaffFactory, UserFactory
+from gazette.validity import document_changes_link, documents_validity_reread, documents_validity_update
+from tests.factories import DocumentFactory, IssueFactory, StaffFactory, UserFactory
 from tests.gazette.worker import jobs_run
 
 pytestmark = pytest.mark.django_db
@@ -316,3 +317,34 @@ def test_the_nightly_job_updates_every_status_and_queues_itself_for_the_next_nig
     next_run = timezone.localtime(queued.run_after)
     assert queued.status == TaskResultStatus.READY and (next_run.hour, next_run.minute) == (0, 10)
     assert timezone.now() < next_run < timezone.now() + dt.timedelta(days=1)
+
+
+def test_a_repeal_by_title_names_the_printing_of_its_time_as_a_citation_of_it_does():
+    def printing(day):
+        return DocumentFactory(
+            title="关于印发《贺州市共享方案》的通知",
+            doc_number="",
+            doc_code="",
+            doc_year=None,
+            doc_seq=None,
+            date=day,
+            issue=IssueFactory(published=day + dt.timedelta(days=10)),
+        )
+
+    later, earlier = printing(dt.date(2020, 3, 1)), printing(dt.date(2015, 1, 10))
+    document_citations_update(documents=[later, earlier])  # the titles they bear, as an import keeps them
+    repeals_2018 = DocumentFactory(date=dt.date(2018, 6, 1))
+    repeals_2014 = DocumentFactory(date=dt.date(2014, 6, 1))
+    for document in (repeals_2018, repeals_2014):
+        DocumentChange.objects.create(source=document, kind=REPEALS, title="贺州市共享方案")
+
+    document_changes_link(documents=[repeals_2018, repeals_2014])
+
+    assert DocumentChange.objects.get(source=repeals_2018).target == earlier
+    # Dated before every printing known: it names none of them, until one of its time is imported.
+    assert DocumentChange.objects.get(source=repeals_2014).target is None
+    assert later.pk not in DocumentChange.objects.values_list("target", flat=True)
+    oldest = printing(dt.date(2013, 5, 1))
+    document_citations_update(documents=[oldest])
+    document_changes_link(documents=[oldest])
+    assert DocumentChange.objects.get(source=repeals_2014).target == oldest
