@@ -1,7 +1,10 @@
+import datetime as dt
+from urllib.parse import parse_qsl
+
 import pytest
 from django.urls import reverse
 
-from tests.factories import DocumentFactory
+from tests.factories import DocumentFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +105,27 @@ def test_search_page_sql_queries_do_not_grow_with_the_hits(staff_client, index_d
     staff_client.get(reverse("search:search"), {"q": "地方志"})  # session and user loaded once
 
     assert queries_for("冷链物流") == queries_for("地方志") <= 12
+
+
+def test_each_facet_value_links_to_the_search_with_it_chosen_or_cleared(staff_client, index_documents):
+    for year in (2020, 2021):
+        DocumentFactory(
+            title="冷链物流实施方案",
+            date=dt.date(year, 3, 1),
+            issue=IssueFactory(year=year, published=dt.date(year, 5, 1)),
+        )
+    index_documents()
+
+    data = staff_client.get("/api/search/", {"q": "冷链物流", "year": "2020", "sort": "date", "page": "2"}).json()
+
+    links = {entry["value"]: entry["url"] for entry in data["facets"]["year"]}
+    # The chosen year clears itself; the other replaces it in place; the page number goes.
+    assert parse_qsl(links["2020"].lstrip("?")) == [("q", "冷链物流"), ("sort", "date")]
+    assert parse_qsl(links["2021"].lstrip("?")) == [("q", "冷链物流"), ("year", "2021"), ("sort", "date")]
+    (gazette,) = data["facets"]["gazette"]
+    assert parse_qsl(gazette["url"].lstrip("?")) == [
+        ("q", "冷链物流"),
+        ("year", "2020"),
+        ("sort", "date"),
+        ("gazette", str(gazette["value"])),
+    ]
