@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from search.analyzers import dictionary_path, jieba_words, segmenter
+from search import analyzers
+from search.analyzers import dictionary_path, jieba_words
 from search.indexing import documents_index, index_rebuild, index_status, indexed_document_ids, whoosh_index
 from search.query import documents_search
 from tests.factories import DepartmentFactory, DocumentFactory
@@ -143,15 +144,14 @@ def test_each_block_of_a_document_is_segmented_once_per_field(search_index, monk
     document = DocumentFactory(title="关于冷链物流的通知", body=f"一、总体要求。{sentence}。\n二、{sentence}。")
     Task.objects.create(document=document, order=1, text=f"{sentence}。")
     documents_index(document_ids=[])  # the first run builds an empty index and the dictionary
-    tokenizer = segmenter()
     blocks = Counter()
-    real_cut = tokenizer.cut
+    real_cut = analyzers._cut_block
 
-    def counting_cut(text, *args, **kwargs):
+    def counting_cut(tokenizer, text):
         blocks[text] += 1
-        return real_cut(text, *args, **kwargs)
+        return real_cut(tokenizer, text)
 
-    monkeypatch.setattr(tokenizer, "cut", counting_cut)
+    monkeypatch.setattr(analyzers, "_cut_block", counting_cut)
     documents_index(document_ids=[document.pk])
 
     # The sentence is in the body twice and in the task: jieba cuts it once, for `text`.
