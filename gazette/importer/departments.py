@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .places import gazetteer
 from .text import CJK, normalise_line
@@ -195,8 +196,20 @@ def is_department_list(text: str) -> bool:
     return bool(names) and all(is_department_like(name) for name in names)
 
 
+# A plan repeats its department lists row after row (the same 牵头/配合 bodies for dozens of
+# tasks), and reading one is about a hundred regex and gazetteer lookups: the functions below
+# depend on their arguments alone, so each process remembers the latest thousands of answers.
+# Reading department lists was a third of parsing a gazette file.
+READ_CACHE_SIZE = 8192
+
+
 def _names(text: str, prefix: str | None) -> list[str]:
     """Every entry of a list, normalised, without repeats; personal names dropped."""
+    return list(_read_names(text, prefix))
+
+
+@lru_cache(maxsize=READ_CACHE_SIZE)
+def _read_names(text: str, prefix: str | None) -> tuple[str, ...]:
     text = AND_EACH.sub("、", PERSON_BRACKET.sub("", _fold_brackets(text)))
     text = GENERIC_LEVEL_LIST.sub(lambda m: m.group().replace("、", LEVEL_LIST_MARK), text)
     tokens = _distribute_shared_suffix(_tokens(text))
@@ -212,9 +225,10 @@ def _names(text: str, prefix: str | None) -> list[str]:
             if name not in names:
                 names.append(name)
             previous_is_department = is_department_like(name)
-    return names
+    return tuple(names)
 
 
+@lru_cache(maxsize=READ_CACHE_SIZE)
 def tidy_name(name: str) -> str:
     """A name without typing slips: a doubled prefix or word, a level prefix before another place.
 
@@ -363,6 +377,7 @@ def prefix_for_level(level: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=READ_CACHE_SIZE)
 def is_department_like(name: str) -> bool:
     """True if a string reads as an organisation or a group of them, not as prose."""
     main = parse_department(name).name
