@@ -655,8 +655,9 @@ def document_citations_update(*, documents: Iterable[Document]) -> int:
     documents = list(documents)
     if not documents:
         return 0
-    _citations_lock()
+    # Reading the bodies depends on nothing another import writes: done before waiting for the lock.
     citations = {document.pk: document_citations(document) for document in documents}
+    _citations_lock()
     days = _issued_days(citations)
     _stored_rows_replace(documents, citations, days)
     reread, reached = _citing_references(documents, days)
