@@ -11,14 +11,13 @@ words from context, so the same word could split differently in a query and in a
 document. One jieba tokenizer is loaded per process, from the cache file in
 settings.GONGBAO_JIEBA_CACHE, with the user dictionary kept beside the index (see
 search.indexing); when that file changes, the tokenizer is reloaded, or extended when words
-were only added.
+were only added. Its dictionary is copied into jieba-rs, which does the cutting (below).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import re
 import threading
 from collections import defaultdict
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
+import rjieba
 from django.conf import settings
 
 from .engines import index_dir
@@ -143,6 +143,7 @@ def _fold_char(match: re.Match) -> str:
 class _Segmenter:
     digest: str
     tokenizer: jieba.Tokenizer
+    cutter: rjieba.Jieba
     words: frozenset[str]
 
 
@@ -178,6 +179,10 @@ def _read_dictionary() -> str:
 
 def segmenter() -> jieba.Tokenizer:
     """The jieba tokenizer for the dictionary beside the index; reloaded only when that file changes."""
+    return _segmenter().tokenizer
+
+
+def _segmenter() -> _Segmenter:
     global _active, _dictionary_stat
     path = dictionary_path()
     try:
@@ -187,7 +192,7 @@ def segmenter() -> jieba.Tokenizer:
         key = (str(path), None, None)
     active = _active
     if active is not None and key == _dictionary_stat:
-        return active.tokenizer
+        return active
     with _lock:
         text = _read_dictionary()
         digest = dictionary_digest(text)
@@ -195,13 +200,17 @@ def segmenter() -> jieba.Tokenizer:
         if _active is not None and _active.digest != digest and words >= _active.words:
             # Words were only added (an import brought new departments): add them to the
             # loaded tokenizer rather than reload jieba's whole dictionary (about a second).
+            tokenizer, cutter = _active.tokenizer, _active.cutter
             for word in sorted(words - _active.words):
-                _active.tokenizer.add_word(word, freq=USER_WORD_FREQ)
-            _active = _Segmenter(digest=digest, tokenizer=_active.tokenizer, words=words)
+                tokenizer.add_word(word, freq=USER_WORD_FREQ)
+                cutter.add_word(word, USER_WORD_FREQ, None)
+            _total_match(cutter, tokenizer)
+            _active = _Segmenter(digest=digest, tokenizer=tokenizer, cutter=cutter, words=words)
         elif _active is None or _active.digest != digest:
-            _active = _Segmenter(digest=digest, tokenizer=_build_tokenizer(sorted(words)), words=words)
+            tokenizer = _build_tokenizer(sorted(words))
+            _active = _Segmenter(digest=digest, tokenizer=tokenizer, cutter=jieba_rs(tokenizer), words=words)
         _dictionary_stat = key
-        return _active.tokenizer
+        return _active
 
 
 def _build_tokenizer(words: list[str]) -> jieba.Tokenizer:
@@ -220,116 +229,51 @@ def _build_tokenizer(words: list[str]) -> jieba.Tokenizer:
 
 def jieba_words(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) for every indexable jieba word of text, offsets into text."""
-    folded = fold(text)
     return [
         (word, start, end)
-        for word, start, end in segmenter().tokenize(folded, mode=JIEBA_MODE, HMM=JIEBA_HMM)
+        for word, start, end in _segmenter().cutter.tokenize(fold(text), JIEBA_MODE, JIEBA_HMM)
         if WORDLIKE.search(word)
     ]
 
 
 def jieba_word_list(text: str) -> list[str]:
-    """The words of jieba_words(text), without offsets; each distinct block of text is cut once.
-
-    A document repeats its own sentences (a task is a sentence of the body and is indexed
-    again with the tasks), and jieba cuts a block the same wherever it stands: the repeat
-    is looked up instead of segmented again, about a third of jieba's work at indexing.
-    """
-    tokenizer = segmenter()
-    cut: dict[str, list[str]] = {}
-    words: list[str] = []
-    for block in JIEBA_BLOCK.split(fold(text)):
-        if not block:
-            continue
-        block_words = cut.get(block)
-        if block_words is None:
-            block_words = cut[block] = [word for word in _cut_block(tokenizer, block) if WORDLIKE.search(word)]
-        words.extend(block_words)
-    return words
+    """The words of jieba_words(text), without offsets."""
+    return [word for word in _segmenter().cutter.cut(fold(text), JIEBA_HMM) if WORDLIKE.search(word)]
 
 
-# --- jieba's precise mode without HMM, for indexing ------------------------------------------
-# jieba's own cut (Tokenizer.cut → get_DAG, calc, __cut_DAG_NO_HMM) builds a dict of lists for
-# every block and takes a logarithm for every candidate word of every character: two thirds of
-# the time of indexing a document. _cut_block gives the same words (tests compare the two on
-# whole gazettes) with the candidates walked once and each word's log probability computed
-# once per dictionary. It reads Tokenizer.FREQ and Tokenizer.total, the public attributes
-# add_word updates; a changed total (a word added) starts the log probabilities afresh.
+# --- jieba's cut in Rust ---------------------------------------------------------------------
+# jieba cuts in Python: building a dict of lists and taking a logarithm for every candidate
+# word of every character was two thirds of the time of indexing a document. jieba-rs (the
+# rjieba binding) runs jieba's own algorithm, splitting, DAG, route and the joining of Latin
+# letters alike, about five times faster. It is given jieba's dictionary as the tokenizer
+# holds it, word by word with its frequency, so both cut the same (tests compare them on
+# whole gazettes). The Python tokenizer stays the dictionary's reference.
 
-_log_probabilities: dict[str, float] = {}
-_log_probabilities_of: tuple[int, int] | None = None
-
-
-def _cut_block(tokenizer: jieba.Tokenizer, block: str) -> list[str]:
-    """tokenizer.cut(block, HMM=False) for one piece of JIEBA_BLOCK.split(text): its words, in order."""
-    if not JIEBA_BLOCK.fullmatch(block):
-        # Between jieba's word characters: a newline or spaces whole, anything else character by character.
-        words: list[str] = []
-        for piece in jieba.re_skip_default.split(block):
-            if jieba.re_skip_default.match(piece):
-                words.append(piece)
-            else:
-                words.extend(piece)
-        return words
-    return _cut_words(tokenizer, block)
+# A word no text reaches (blocks are runs of jieba's word characters), carrying the part of
+# jieba's total that no word's frequency accounts for: jieba's add_word adds a word's
+# frequency to the total even when it replaces the word's old one, jieba-rs subtracts the old.
+# The total divides every word's frequency, so both must hold the same.
+_TOTAL_WORD = "\x00"
 
 
-def _cut_words(tokenizer: jieba.Tokenizer, sentence: str) -> list[str]:
-    """The most probable path through the dictionary's words of sentence, as jieba's calc finds it.
+def jieba_rs(tokenizer: jieba.Tokenizer) -> rjieba.Jieba:
+    """A jieba-rs segmenter holding this tokenizer's dictionary: the same words, frequencies and total."""
+    tokenizer.check_initialized()
+    cutter = rjieba.Jieba.empty()
+    for word, freq in tokenizer.FREQ.items():
+        if freq:  # 0: a prefix of longer words, which jieba-rs keeps in its trie
+            cutter.add_word(word, freq, None)
+    _total_match(cutter, tokenizer)
+    return cutter
 
-    From the last character back, each position takes the candidate word (a dictionary word
-    starting there, or the character alone when there is none) with the best log
-    probability plus the best path after it; on a tie the longer word, as jieba's max over
-    (score, end) does. Then single Latin letters and digits in a row are joined, as jieba does.
-    """
-    global _log_probabilities, _log_probabilities_of
-    tokenizer.check_initialized()  # as get_DAG does: a new Tokenizer loads its dictionary on first use
-    freq = tokenizer.FREQ
-    if _log_probabilities_of != (id(tokenizer), tokenizer.total):
-        _log_probabilities = {}
-        _log_probabilities_of = (id(tokenizer), tokenizer.total)
-    known = _log_probabilities
-    log_total = math.log(tokenizer.total)
-    length = len(sentence)
-    scores = [0.0] * (length + 1)
-    ends = [0] * (length + 1)
-    for start in range(length - 1, -1, -1):
-        best = None
-        best_end = start
-        end = start
-        fragment = sentence[start]
-        while end < length and fragment in freq:
-            if freq[fragment]:
-                value = known.get(fragment)
-                if value is None:
-                    value = known[fragment] = math.log(freq[fragment]) - log_total
-                score = value + scores[end + 1]
-                if best is None or score >= best:
-                    best, best_end = score, end
-            end += 1
-            fragment = sentence[start : end + 1]
-        if best is None:
-            # No dictionary word starts here: the character alone, as jieba scores it (log 1).
-            best = -log_total + scores[start + 1]
-        scores[start] = best
-        ends[start] = best_end
-    words: list[str] = []
-    latin = ""
-    position = 0
-    while position < length:
-        end = ends[position] + 1
-        word = sentence[position:end]
-        if end - position == 1 and jieba.re_eng.match(word):
-            latin += word
-        else:
-            if latin:
-                words.append(latin)
-                latin = ""
-            words.append(word)
-        position = end
-    if latin:
-        words.append(latin)
-    return words
+
+def _total_match(cutter: rjieba.Jieba, tokenizer: jieba.Tokenizer) -> None:
+    """Make the jieba-rs total (the sum of its words' frequencies) jieba's total."""
+    missing = tokenizer.total - sum(tokenizer.FREQ.values())
+    if missing < 0:
+        raise ValueError(f"jieba's total is below the sum of its frequencies by {-missing}")
+    if missing or cutter.has_word(_TOTAL_WORD):
+        cutter.add_word(_TOTAL_WORD, missing, None)
 
 
 def jieba_positions(text: str) -> dict[str, list[int]]:

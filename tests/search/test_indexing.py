@@ -1,13 +1,11 @@
 """Writing the index through search.indexing, on every engine (tests/search/conftest.py)."""
 
 import threading
-from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from search import analyzers
 from search.analyzers import dictionary_path, jieba_words
 from search.indexing import documents_index, index_rebuild, index_status, indexed_document_ids, whoosh_index
 from search.query import documents_search
@@ -134,28 +132,3 @@ def test_a_document_indexed_again_is_not_counted_twice(search_index):
 
     assert index_status().index_count == 1
     assert documents_search(q="冷链物流").ids == [document.pk]
-
-
-@pytest.mark.django_db
-def test_each_block_of_a_document_is_segmented_once_per_field(search_index, monkeypatch):
-    from policies.models import Task
-
-    sentence = "由市商务局牵头推进冷链物流体系建设"
-    document = DocumentFactory(title="关于冷链物流的通知", body=f"一、总体要求。{sentence}。\n二、{sentence}。")
-    Task.objects.create(document=document, order=1, text=f"{sentence}。")
-    documents_index(document_ids=[])  # the first run builds an empty index and the dictionary
-    blocks = Counter()
-    real_cut = analyzers._cut_block
-
-    def counting_cut(tokenizer, text):
-        blocks[text] += 1
-        return real_cut(tokenizer, text)
-
-    monkeypatch.setattr(analyzers, "_cut_block", counting_cut)
-    documents_index(document_ids=[document.pk])
-
-    # The sentence is in the body twice and in the task: jieba cuts it once, for `text`.
-    assert blocks[sentence] == 1
-    # The title is cut for `title` and again as the first line of `text`, nothing else twice.
-    assert {block for block, count in blocks.items() if count > 1} == {"关于冷链物流的通知"}
-    assert documents_search(q="冷链物流体系").ids == [document.pk]
