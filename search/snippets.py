@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
 
@@ -136,21 +135,34 @@ def _window_scores(found: list[tuple[int, int, int]], length: int) -> dict[tuple
     of their terms (scoring each window on its own made long documents slow).
     """
     scores = {}
-    terms: Counter[int] = Counter()
+    # Terms are keyed 0, 1, 2, …: a list counts them, and `different` how many are inside.
+    inside = [0] * (max(key for _, _, key in found) + 1)
+    different = 0
+    count = len(found)
     first = after = 0  # the spans inside are found[first:after]
     for span in found:
         # _window(span, length), inlined: this loop runs for every match of a long document.
-        start = max(0, span[0] - CONTEXT_BEFORE)
-        end = min(length, max(start + SNIPPET_CHARS, span[1]))
-        while after < len(found) and found[after][1] <= end:
-            terms[found[after][2]] += 1
+        start = span[0] - CONTEXT_BEFORE
+        if start < 0:
+            start = 0
+        end = start + SNIPPET_CHARS
+        if end < span[1]:
+            end = span[1]
+        if end > length:
+            end = length
+        while after < count and found[after][1] <= end:
+            key = found[after][2]
+            if not inside[key]:
+                different += 1
+            inside[key] += 1
             after += 1
-        while first < after and found[first][0] < start:
-            terms[found[first][2]] -= 1
-            if not terms[found[first][2]]:
-                del terms[found[first][2]]
+        while found[first][0] < start:  # the span itself is inside: first stops there at the latest
+            key = found[first][2]
+            inside[key] -= 1
+            if not inside[key]:
+                different -= 1
             first += 1
-        scores[span] = (len(terms), after - first, -span[0])
+        scores[span] = (different, after - first, -span[0])
     return scores
 
 
