@@ -44,6 +44,7 @@ from django.conf import settings
 from haystack import connections
 
 from gazette.models import Document, DocumentChange
+from gazette.search_indexes import with_task_parts
 from policies.models import Department, DepartmentAlias
 
 from .analyzers import dictionary_path, dictionary_text
@@ -284,7 +285,10 @@ def _documents(ids: list[int] | None, found: set[int]) -> Iterator[IndexDocument
 
 
 def _prepared(search_index, documents: list, found: set[int], with_values: bool) -> Iterator[IndexDocument]:
-    values = document_values([document.pk for document in documents]) if with_values and documents else {}
+    if not documents:
+        return
+    values = document_values([document.pk for document in documents]) if with_values else {}
+    with_task_parts(documents)
     for document in documents:
         found.add(document.pk)
         yield index_document(search_index, document, values.get(document.pk, {}))
