@@ -341,46 +341,82 @@ def document_tasks_save(
         departments = DepartmentNames.load(city=city)
     departments.document_start(document)
     records = list(tasks)
-    saved = Task.objects.bulk_create(
+    saved = Task.objects.bulk_create(_task_rows(document, records))
+    TaskAssignment.objects.bulk_create(
         [
-            Task(
-                document=document,
-                order=order,
-                number=record.number or "",
-                text=record.text,
-                level=record.level or "",
-                deadline=record.deadline or "",
-                due=record.due,
-                ongoing=record.ongoing,
-                block_index=record.block_index,
-                row_index=record.row_index,
-            )
-            for order, record in enumerate(records, start=1)
+            row
+            for task, record in zip(saved, records, strict=True)
+            for row in _assignment_rows(task, record, departments)
         ]
     )
-    assignments: list[TaskAssignment] = []
-    for task, record in zip(saved, records, strict=True):
-        seen: set[tuple[int, str]] = set()
-        for role, names in ((TaskAssignment.Role.LEAD, record.lead), (TaskAssignment.Role.SUPPORT, record.support)):
-            for position, name in enumerate(names):
-                department = departments.resolve(name)
-                if (department.pk, role) in seen:
-                    continue
-                seen.add((department.pk, role))
-                assignments.append(TaskAssignment(task=task, department=department, role=role, order=position))
-    TaskAssignment.objects.bulk_create(assignments)
     document_issuers_save(document=document, departments=departments)
     return saved
 
 
 def imported_documents_tasks_save(*, city: str, documents: list[tuple]) -> None:
-    """Save the tasks of an import's new documents, resolving names once for the import.
+    """Save the tasks and 发文机关 links of an import's new documents, resolving names once for the import.
 
+    The documents are new (nothing of theirs to replace), so the rows of all of them are
+    written together: three inserts for the import, not five queries a document.
     Registered with gazette.hooks by PoliciesConfig.ready(); runs inside the import's transaction.
     """
     departments = DepartmentNames.load(city=city)
+    tasks: list[Task] = []
+    assignments: list[TaskAssignment] = []
+    issuers: list[DocumentIssuer] = []
     for document, record in documents:
-        document_tasks_save(document=document, tasks=record.tasks, city=city, departments=departments)
+        # Names are resolved in the document's place, in the order document_tasks_save reads them.
+        departments.document_start(document)
+        rows = _task_rows(document, record.tasks)
+        tasks += rows
+        for task, task_record in zip(rows, record.tasks, strict=True):
+            assignments += _assignment_rows(task, task_record, departments)
+        issuers += _issuer_rows(document, departments)
+    Task.objects.bulk_create(tasks)  # sets their ids, which the assignments then carry
+    TaskAssignment.objects.bulk_create(assignments)
+    DocumentIssuer.objects.bulk_create(issuers)
+
+
+def _task_rows(document, records: list[TaskRecord]) -> list[Task]:
+    return [
+        Task(
+            document=document,
+            order=order,
+            number=record.number or "",
+            text=record.text,
+            level=record.level or "",
+            deadline=record.deadline or "",
+            due=record.due,
+            ongoing=record.ongoing,
+            block_index=record.block_index,
+            row_index=record.row_index,
+        )
+        for order, record in enumerate(records, start=1)
+    ]
+
+
+def _assignment_rows(task: Task, record: TaskRecord, departments: DepartmentNames) -> list[TaskAssignment]:
+    """The task's 牵头 then 配合 departments, each once per role, in the order named."""
+    rows: list[TaskAssignment] = []
+    seen: set[tuple[int, str]] = set()
+    for role, names in ((TaskAssignment.Role.LEAD, record.lead), (TaskAssignment.Role.SUPPORT, record.support)):
+        for position, name in enumerate(names):
+            department = departments.resolve(name)
+            if (department.pk, role) in seen:
+                continue
+            seen.add((department.pk, role))
+            rows.append(TaskAssignment(task=task, department=department, role=role, order=position))
+    return rows
+
+
+def _issuer_rows(document, departments: DepartmentNames) -> list[DocumentIssuer]:
+    """The bodies a document's 发文机关 names, each once, in order (深圳市前海…管理局、国家税务总局深圳市税务局: two)."""
+    issuers: list[Department] = []
+    for name in split_departments(document.issuer or ""):
+        department = departments.resolve(name)
+        if department not in issuers:
+            issuers.append(department)
+    return [DocumentIssuer(document=document, department=department, order=n) for n, department in enumerate(issuers)]
 
 
 @transaction.atomic
@@ -390,15 +426,8 @@ def document_issuers_save(*, document, departments: DepartmentNames | None = Non
         departments = DepartmentNames.load(city=document.issue.gazette.city)
         departments.document_start(document)
     DocumentIssuer.objects.filter(document=document).delete()
-    issuers = []
-    for name in split_departments(document.issuer or ""):
-        department = departments.resolve(name)
-        if department not in issuers:
-            issuers.append(department)
-    DocumentIssuer.objects.bulk_create(
-        [DocumentIssuer(document=document, department=department, order=n) for n, department in enumerate(issuers)]
-    )
-    return issuers
+    rows = DocumentIssuer.objects.bulk_create(_issuer_rows(document, departments))
+    return [row.department for row in rows]
 
 
 @transaction.atomic

@@ -97,15 +97,19 @@ def test_encoded_variant_parses_to_the_same_result_as_utf8(encoding, fixture_byt
 
 def test_failure_midway_leaves_the_database_as_before(fixture_bytes, monkeypatch):
     import policies.services
+    from policies.models import Task
 
     calls = []
+    issuer_rows = policies.services._issuer_rows
 
-    def failing_tasks_save(**kwargs):
-        calls.append(kwargs["document"])
+    def failing_issuer_rows(document, departments):
+        # The fifth document's 发文机关, after four documents' tasks and departments were read.
+        calls.append(document)
         if len(calls) == 5:
             raise RuntimeError("disk full")
+        return issuer_rows(document, departments)
 
-    monkeypatch.setattr(policies.services, "document_tasks_save", failing_tasks_save)
+    monkeypatch.setattr(policies.services, "_issuer_rows", failing_issuer_rows)
 
     with pytest.raises(RuntimeError):
         gazette_file_import(file_name="000.txt", data=fixture_bytes("000"), index=False)
@@ -113,6 +117,7 @@ def test_failure_midway_leaves_the_database_as_before(fixture_bytes, monkeypatch
     assert len(calls) == 5
     assert not Issue.objects.exists()
     assert not Document.objects.exists()
+    assert not Task.objects.exists()
     record = ImportRecord.objects.get()
     assert record.status == ImportRecord.Status.FAILED
     assert "disk full" in record.error
