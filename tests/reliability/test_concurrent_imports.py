@@ -36,17 +36,18 @@ CHILD_WORKER = textwrap.dedent(
     connections.reload("default")
     import policies.services
     from django.core.management import call_command
-    real_tasks_save, saved = policies.services.document_tasks_save, []
+    # Each new document's 发文机关 is read inside the import's transaction, after its tasks.
+    real_issuer_rows, saved = policies.services._issuer_rows, []
 
-    def slow_tasks_save(**kwargs):
-        result = real_tasks_save(**kwargs)
-        saved.append(kwargs["document"].pk)
+    def slow_issuer_rows(document, departments):
+        result = real_issuer_rows(document, departments)
+        saved.append(document.pk)
         if len(saved) == 1:
             print("inside the transaction", flush=True)
             time.sleep(float(os.environ["SLEEP"]))
         return result
 
-    policies.services.document_tasks_save = slow_tasks_save
+    policies.services._issuer_rows = slow_issuer_rows
     if os.environ.get("NO_REGISTRY_LOCK"):
         import gazette.citations
         policies.services._registry_lock = lambda: None

@@ -35,16 +35,18 @@ CHILD_IMPORT = textwrap.dedent(
     connections.reload("default")
     import policies.services
     from django.core.management import call_command
-    real, saved = policies.services.document_tasks_save, []
+    # Each new document's 发文机关 is read inside the import's transaction, after its tasks.
+    real, saved = policies.services._issuer_rows, []
 
-    def slow_tasks_save(**kwargs):
-        real(**kwargs)
-        saved.append(kwargs["document"].pk)
+    def slow_issuer_rows(document, departments):
+        rows = real(document, departments)
+        saved.append(document.pk)
         if len(saved) == 3:
             print("inside the transaction", flush=True)
             time.sleep(600)
+        return rows
 
-    policies.services.document_tasks_save = slow_tasks_save
+    policies.services._issuer_rows = slow_issuer_rows
     call_command("import_gazette", sys.argv[1])
     """
 )
@@ -89,8 +91,9 @@ def test_a_running_import_is_not_mistaken_for_a_dead_one(fixture_bytes, monkeypa
     import policies.services
 
     seen = []
+    issuer_rows = policies.services._issuer_rows
 
-    def tasks_save_and_sweep(**kwargs):
+    def issuer_rows_and_sweep(document, departments):
         # Another request sweeps while this import is inside its transaction.
         if not seen:
             from threading import Thread
@@ -104,8 +107,9 @@ def test_a_running_import_is_not_mistaken_for_a_dead_one(fixture_bytes, monkeypa
             thread = Thread(target=sweep)
             thread.start()
             thread.join()
+        return issuer_rows(document, departments)
 
-    monkeypatch.setattr(policies.services, "document_tasks_save", tasks_save_and_sweep)
+    monkeypatch.setattr(policies.services, "_issuer_rows", issuer_rows_and_sweep)
 
     outcome = gazette_file_import(file_name="000.txt", data=fixture_bytes("000"), index=False)
 

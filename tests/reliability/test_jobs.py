@@ -44,14 +44,16 @@ CHILD_WORKER = textwrap.dedent(
     import policies.services, search.indexing
     from django.core.management import call_command
     slow, sleep = os.environ.get("SLOW", ""), float(os.environ.get("SLEEP", "600"))
-    real_tasks_save, real_index, saved = policies.services.document_tasks_save, search.indexing.documents_index, []
+    real_issuer_rows, real_index, saved = policies.services._issuer_rows, search.indexing.documents_index, []
 
-    def slow_tasks_save(**kwargs):
-        real_tasks_save(**kwargs)
-        saved.append(kwargs["document"].pk)
+    def slow_issuer_rows(document, departments):
+        # Each new document's 发文机关 is read inside the import's transaction, after its tasks.
+        rows = real_issuer_rows(document, departments)
+        saved.append(document.pk)
         if len(saved) == 3:
             print("inside the transaction", flush=True)
             time.sleep(sleep)
+        return rows
 
     def slow_index(*, document_ids):
         document_ids = list(document_ids)
@@ -61,7 +63,7 @@ CHILD_WORKER = textwrap.dedent(
         return real_index(document_ids=document_ids)
 
     if slow == "import":
-        policies.services.document_tasks_save = slow_tasks_save
+        policies.services._issuer_rows = slow_issuer_rows
     if slow == "index":
         search.indexing.documents_index = slow_index
     call_command("jobs_worker", *sys.argv[1:], verbosity=0)
