@@ -120,6 +120,13 @@ class Ranking(NamedTuple):
     """How many documents match: more than len(hits) when the engine caps its answer."""
 
 
+class Merge(NamedTuple):
+    """How many segments the index had before a merge and has after it (every shard's)."""
+
+    before: int
+    after: int
+
+
 @dataclass(frozen=True)
 class Condition:
     """A filter on one of VALUE_FIELDS: equal to `value`, or (dates) within `low`..`high`, ends included.
@@ -188,6 +195,11 @@ class SearchEngine(ABC):
     @abstractmethod
     def indexed_ids(self) -> set[int]:
         """The primary keys of every document in the index."""
+
+    @abstractmethod
+    def merge_segments(self) -> Merge:
+        """Merge the index's segments into few, as after a bulk load or at night: every search
+        visits every segment. Searches go on meanwhile; raises EngineUnavailable."""
 
     @abstractmethod
     def healthy(self) -> bool:

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import uuid
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -68,6 +69,7 @@ from .base import (
     EngineUnavailable,
     Excluding,
     IndexDocument,
+    Merge,
     Order,
     Page,
     Ranking,
@@ -93,6 +95,11 @@ MSEARCH_FILTER_PATH = (
     "responses.status,responses.error,responses.hits.total.value,responses.hits.hits.fields.pk,"
     "responses.aggregations.*.values.buckets.key,responses.aggregations.*.values.buckets.doc_count"
 )
+# A merge leaves segments of about this size at most: below the merge policy's largest merged
+# segment (5 GB), so the merges of later imports can still take them in.
+MERGED_SEGMENT_BYTES = 2 * 1024**3
+# A merge answers when it is done: 16 s for 4.3 GB (100,000 documents) on a 2-core machine.
+MERGE_TIMEOUT = 3600
 # Facet values each shard proposes (FACET_SIZE are shown): exact on one shard whatever it is.
 FACET_SHARD_SIZE = 1000
 # How deep a reader may page (or an export read) into one search's matches.
@@ -365,6 +372,37 @@ class OpenSearchEngine(SearchEngine):
         except (OpenSearchConnectionError, TransportError) as exc:
             raise self._unavailable(exc) from exc
         return written
+
+    def merge_segments(self) -> Merge:
+        try:
+            if not self.exists():
+                return Merge(0, 0)
+            before = self._segments()
+            shards = self._primaries()
+            size = self.client.indices.stats(index=self.alias, metric="store")["_all"]["primaries"]["store"]
+            per_shard = size["size_in_bytes"] / max(1, shards)
+            self.client.indices.forcemerge(
+                index=self.alias,
+                params={
+                    "max_num_segments": max(1, math.ceil(per_shard / MERGED_SEGMENT_BYTES)),
+                    "request_timeout": MERGE_TIMEOUT,
+                },
+            )
+            # Searches (and the count) read the merged segments from the next refresh on.
+            self.client.indices.refresh(index=self.alias)
+            return Merge(before, self._segments())
+        except (OpenSearchConnectionError, TransportError) as exc:
+            raise self._unavailable(exc) from exc
+
+    def _segments(self) -> int:
+        """Segments of the primary shards behind the alias."""
+        stats = self.client.indices.stats(index=self.alias, metric="segments")
+        return stats["_all"]["primaries"]["segments"]["count"]
+
+    def _primaries(self) -> int:
+        """Primary shards behind the alias."""
+        found = self.client.indices.get_settings(index=self.alias, name="index.number_of_shards")
+        return sum(int(entry["settings"]["index"]["number_of_shards"]) for entry in found.values())
 
     def _switch(self, name: str) -> None:
         """Point the alias at this index alone, in one request, and delete what it pointed at."""

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from search.analyzers import dictionary_path, jieba_words
+from search.engines import engine
 from search.indexing import documents_index, index_rebuild, index_status, indexed_document_ids, whoosh_index
 from search.query import documents_search
 from tests.factories import DepartmentFactory, DocumentFactory
@@ -132,3 +133,28 @@ def test_a_document_indexed_again_is_not_counted_twice(search_index):
 
     assert index_status().index_count == 1
     assert documents_search(q="冷链物流").ids == [document.pk]
+
+
+@pytest.mark.django_db
+def test_merging_the_segments_leaves_one_with_the_same_answers(search_index, capsys):
+    bodies = ["营商环境优化提升行动方案", "优化营商环境若干措施", "政府采购需求管理办法", "营商环境创新试点"]
+    documents = [DocumentFactory(title=f"关于印发{body}的通知", body=f"为{body}，现通知如下。") for body in bodies]
+    # One batch per import: each leaves a segment of its own.
+    for document in documents:
+        documents_index(document_ids=[document.pk])
+    gone = documents[1].pk
+    documents[1].delete()
+    documents_index(document_ids=[gone])
+    documents[2].body = "营商环境：政府采购需求管理。"
+    documents[2].save()
+    documents_index(document_ids=[documents[2].pk])
+    queries = ["营商环境", "政府采购", "营商环境 -试点", "通知"]
+    before = [(documents_search(q=q).ids, documents_search(q=q).count) for q in queries]
+
+    call_command("merge_index")
+
+    assert "段 → 1 段" in capsys.readouterr().out
+    assert engine().merge_segments().before == 1
+    assert [(documents_search(q=q).ids, documents_search(q=q).count) for q in queries] == before
+    assert before[0][1] == 3 and gone not in before[0][0]
+    assert indexed_document_ids() == {documents[0].pk, documents[2].pk, documents[3].pk}

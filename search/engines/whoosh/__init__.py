@@ -35,6 +35,7 @@ from ..base import (
     Excluding,
     IndexBusy,
     IndexDocument,
+    Merge,
     Ranking,
     SearchEngine,
     Sequence,
@@ -181,6 +182,21 @@ class WhooshEngine(SearchEngine):
         writer.commit(mergetype=CLEAR)
         return count
 
+    def merge_segments(self) -> Merge:
+        ix = self._open()
+        if ix is None:
+            return Merge(0, 0)
+        before = _segment_count(ix)
+        if before > 1:
+            writer = self._writer(ix)
+            if fast_paths():
+                from .codec import merge_all_segments
+
+                writer.commit(mergetype=merge_all_segments)
+            else:
+                writer.commit(optimize=True)
+        return Merge(before, _segment_count(self.whoosh_index()))
+
     def _add(self, writer, documents: Iterable[IndexDocument]):
         for document in documents:
             writer.add_document(
@@ -291,6 +307,11 @@ class WhooshEngine(SearchEngine):
             return set()
         column = reader.column_reader(PK_COLUMN)
         return {int(column[docnum]) for docnum in reader.all_doc_ids() if column[docnum]}
+
+
+def _segment_count(ix) -> int:
+    with ix.reader() as reader:
+        return len(list(reader.leaf_readers())) if reader.doc_count_all() else 0
 
 
 def whoosh_query(clause: Clause) -> wq.Query:

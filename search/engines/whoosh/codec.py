@@ -317,6 +317,13 @@ def merge_small_segments(writer, segments):
     return kept
 
 
+def merge_all_segments(writer, segments):
+    """Whoosh's OPTIMIZE policy (every segment merged into the new one), merged by segments_merge."""
+    if segments:
+        segments_merge(writer, segments)
+    return []
+
+
 def segments_merge(writer, segments) -> None:
     """Add these segments to the writer's new segment, as Whoosh's add_reader does for each.
 
