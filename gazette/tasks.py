@@ -8,7 +8,8 @@ record and bytes. A successful import enqueues `record_index`, which workers cla
 waiting import (INDEX_PRIORITY) and which is retried with backoff (GONGBAO_INDEX_RETRY_SECONDS)
 when writing the index fails. `index_check` (check_index --fix)
 runs every GONGBAO_INDEX_CHECK_SECONDS and enqueues its own next run; `validity_refresh`
-(validity_update) runs every night and when a worker starts, and enqueues its own next run.
+(validity_update) runs every night and when a worker starts, and enqueues its own next run;
+the nightly run also merges the search index's segments (merge_index).
 
 A worker killed midway leaves its job RUNNING for ever and its record half-way;
 import_jobs_recover (run when a worker starts, by index_check, and by the import pages)
@@ -26,7 +27,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
@@ -118,13 +119,30 @@ def index_check(*, reschedule: bool = True) -> str:
 
 
 @task()
-def validity_refresh(*, reschedule: bool = True) -> str:
-    """Store every document's validity for today (manage.py validity_update); runs again the next night."""
+def validity_refresh(*, reschedule: bool = True, merge_index: bool = False) -> str:
+    """Store every document's validity for today (manage.py validity_update); runs again the next night.
+
+    The nightly run (merge_index) then merges the search index's segments (manage.py
+    merge_index): the day's imports and the documents this update sent again each added
+    some, and every search visits each one.
+    """
     try:
-        return validity_summary(documents_validity_refresh())
+        summary = validity_summary(documents_validity_refresh())
+        return f"{summary}\n{_index_merge()}" if merge_index else summary
     finally:
         if reschedule:
             validity_refresh_schedule()
+
+
+def _index_merge() -> str:
+    """merge_index's report; a merge that fails is logged and tried again the next night."""
+    out = io.StringIO()
+    try:
+        call_command("merge_index", stdout=out)
+    except CommandError as exc:
+        logger.warning("nightly merge of the search index failed: %s", exc)
+        return f"索引段合并失败：{exc}"
+    return out.getvalue().strip()
 
 
 @transaction.atomic
@@ -171,10 +189,14 @@ def index_check_schedule(*, run_after: dt.datetime | None = None) -> bool:
 
 
 def validity_refresh_schedule(*, run_after: dt.datetime | None = None) -> bool:
-    """Make sure one validity_refresh is queued (by default at the next VALIDITY_REFRESH_AT); True if one was added."""
+    """Make sure one validity_refresh is queued (by default at the next VALIDITY_REFRESH_AT); True if one was added.
+
+    The nightly run merges the search index too; one run at another time (a worker starting) does not.
+    """
     if not isinstance(validity_refresh.get_backend(), DatabaseBackend):
         return False
-    if run_after is None:
+    nightly = run_after is None
+    if nightly:
         now = timezone.localtime()
         run_after = now.replace(
             hour=VALIDITY_REFRESH_AT.hour, minute=VALIDITY_REFRESH_AT.minute, second=0, microsecond=0
@@ -188,7 +210,7 @@ def validity_refresh_schedule(*, run_after: dt.datetime | None = None) -> bool:
         queued = DBTaskResult.objects.filter(task_path=validity_refresh.module_path, status=TaskResultStatus.READY)
         if queued.exists():
             return False
-        validity_refresh.using(run_after=run_after).enqueue()
+        validity_refresh.using(run_after=run_after).enqueue(merge_index=nightly)
     return True
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from gazette.citations import document_citations_update
 from gazette.models import Document, DocumentChange
 from gazette.services import gazette_file_import
-from gazette.tasks import validity_refresh_schedule
+from gazette.tasks import validity_refresh, validity_refresh_schedule
 from gazette.validity import document_changes_link, documents_validity_reread, documents_validity_update
 from tests.factories import DocumentFactory, IssueFactory, StaffFactory, UserFactory
 from tests.gazette.worker import jobs_run
@@ -317,6 +318,27 @@ def test_the_nightly_job_updates_every_status_and_queues_itself_for_the_next_nig
     next_run = timezone.localtime(queued.run_after)
     assert queued.status == TaskResultStatus.READY and (next_run.hour, next_run.minute) == (0, 10)
     assert timezone.now() < next_run < timezone.now() + dt.timedelta(days=1)
+    # The run as a worker starts leaves the index alone; the nightly one merges its segments.
+    assert done.args_kwargs["kwargs"] == {"merge_index": False}
+    assert queued.args_kwargs["kwargs"] == {"merge_index": True}
+
+
+def test_the_nightly_run_merges_the_search_index_segments(fixture_bytes, search_index):
+    from search.engines import engine
+    from search.query import documents_search
+
+    for name in ("000", "003"):  # two imports, a segment each
+        gazette_file_import(file_name=f"{name}.txt", data=fixture_bytes(name))
+    found = documents_search(q="营商环境").ids
+    validity_refresh.enqueue(reschedule=False, merge_index=True)
+
+    assert jobs_run() == 1
+
+    report = DBTaskResult.objects.get(task_path="gazette.tasks.validity_refresh").return_value
+    merged = re.search(r"(\d+) 段 → (\d+) 段", report)
+    assert merged and int(merged[1]) >= 2 and merged[2] == "1", report
+    assert engine().merge_segments().before == 1
+    assert documents_search(q="营商环境").ids == found
 
 
 def test_a_repeal_by_title_names_the_printing_of_its_time_as_a_citation_of_it_does():
