@@ -377,10 +377,8 @@ class OpenSearchEngine(SearchEngine):
         try:
             if not self.exists():
                 return Merge(0, 0)
-            before = self._segments()
-            shards = self._primaries()
-            size = self.client.indices.stats(index=self.alias, metric="store")["_all"]["primaries"]["store"]
-            per_shard = size["size_in_bytes"] / max(1, shards)
+            primaries = self._primaries_stats()
+            per_shard = primaries["store"]["size_in_bytes"] / max(1, self._primaries())
             self.client.indices.forcemerge(
                 index=self.alias,
                 params={
@@ -390,14 +388,14 @@ class OpenSearchEngine(SearchEngine):
             )
             # Searches (and the count) read the merged segments from the next refresh on.
             self.client.indices.refresh(index=self.alias)
-            return Merge(before, self._segments())
+            after = self._primaries_stats()
+            return Merge(primaries["segments"]["count"], after["segments"]["count"])
         except (OpenSearchConnectionError, TransportError) as exc:
             raise self._unavailable(exc) from exc
 
-    def _segments(self) -> int:
-        """Segments of the primary shards behind the alias."""
-        stats = self.client.indices.stats(index=self.alias, metric="segments")
-        return stats["_all"]["primaries"]["segments"]["count"]
+    def _primaries_stats(self) -> dict:
+        """Store size and segments of the primary shards behind the alias."""
+        return self.client.indices.stats(index=self.alias, metric="store,segments")["_all"]["primaries"]
 
     def _primaries(self) -> int:
         """Primary shards behind the alias."""
